@@ -1,0 +1,107 @@
+import type { Logger } from '../../telemetry/logger';
+import type { BackoffPolicy } from './backoff';
+import type { BatchSender } from './types';
+
+/** Retry of one batch after retryable failures. */
+export interface RetryOptions {
+  /** Upper bound of the first backoff delay, ms. Default 1000. */
+  readonly initialIntervalMs?: number;
+  /** Largest backoff upper bound, ms. Default 30,000. */
+  readonly maxIntervalMs?: number;
+  /** Growth of the bound per retry. Default 1.5 (as the Collector). */
+  readonly multiplier?: number;
+  /**
+   * Time from a batch's first attempt after which it is dropped instead of
+   * retried, ms. 0 drops on the first failure; Infinity retries until shutdown. Default 300,000.
+   */
+  readonly maxElapsedMs?: number;
+}
+
+/** Options of {@link QueuedExporter}. */
+export interface QueuedExporterOptions {
+  /** Sends one batch; started and shut down with the queue. */
+  readonly sender: BatchSender;
+  readonly logger: Logger;
+  /**
+   * Most spans held (queued, being sent or waiting to retry). Counts the batch's
+   * `spanCount`, so it is only as good as the count upstream supplied. Default 1,000,000.
+   */
+  readonly maxQueueSpans?: number;
+  /** Most request bytes held, same accounting; the memory bound. Default 256 MiB. */
+  readonly maxQueueBytes?: number;
+  /** Batches sent at the same time; a batch waiting to retry keeps its slot. Default 4. */
+  readonly concurrency?: number;
+  readonly retry?: RetryOptions;
+  /** Back-off hint given to the sender of a batch refused because the queue is full, ms. Default 1000. */
+  readonly fullRetryAfterMs?: number;
+  /** Default grace period of `shutdown()` for draining, ms. Default 10,000. */
+  readonly shutdownGraceMs?: number;
+  /** Source of jitter in [0, 1). Default Math.random; tests pin it. */
+  readonly random?: () => number;
+}
+
+export interface ResolvedQueueOptions {
+  readonly maxQueueSpans: number;
+  readonly maxQueueBytes: number;
+  readonly concurrency: number;
+  readonly backoff: BackoffPolicy;
+  readonly maxElapsedMs: number;
+  readonly fullRetryAfterMs: number;
+  readonly shutdownGraceMs: number;
+  readonly random: () => number;
+}
+
+/** Defaults of the optional queue options (spans, bytes, ms). */
+export const QUEUE_DEFAULTS = Object.freeze({
+  maxQueueSpans: 1_000_000,
+  maxQueueBytes: 256 * 1024 * 1024,
+  concurrency: 4,
+  initialIntervalMs: 1_000,
+  maxIntervalMs: 30_000,
+  multiplier: 1.5,
+  maxElapsedMs: 300_000,
+  fullRetryAfterMs: 1_000,
+  shutdownGraceMs: 10_000,
+});
+
+/** Applies defaults and rejects bad options, naming every problem at once. */
+export function resolveQueueOptions(o: QueuedExporterOptions): ResolvedQueueOptions {
+  const d = QUEUE_DEFAULTS;
+  const r = o.retry ?? {};
+  const resolved: ResolvedQueueOptions = {
+    maxQueueSpans: o.maxQueueSpans ?? d.maxQueueSpans,
+    maxQueueBytes: o.maxQueueBytes ?? d.maxQueueBytes,
+    concurrency: o.concurrency ?? d.concurrency,
+    backoff: {
+      initialIntervalMs: r.initialIntervalMs ?? d.initialIntervalMs,
+      maxIntervalMs: r.maxIntervalMs ?? d.maxIntervalMs,
+      multiplier: r.multiplier ?? d.multiplier,
+    },
+    maxElapsedMs: r.maxElapsedMs ?? d.maxElapsedMs,
+    fullRetryAfterMs: o.fullRetryAfterMs ?? d.fullRetryAfterMs,
+    shutdownGraceMs: o.shutdownGraceMs ?? d.shutdownGraceMs,
+    random: o.random ?? Math.random,
+  };
+  const problems: string[] = [];
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isSafeInteger(v) || v <= 0) problems.push(`${name} must be a positive integer, got ${v}`);
+  };
+  const nonNegative = (name: string, v: number) => {
+    if (Number.isNaN(v) || v < 0) problems.push(`${name} must be >= 0, got ${v}`);
+  };
+  positiveInt('maxQueueSpans', resolved.maxQueueSpans);
+  positiveInt('maxQueueBytes', resolved.maxQueueBytes);
+  positiveInt('concurrency', resolved.concurrency);
+  nonNegative('retry.initialIntervalMs', resolved.backoff.initialIntervalMs);
+  nonNegative('retry.maxIntervalMs', resolved.backoff.maxIntervalMs);
+  nonNegative('retry.maxElapsedMs', resolved.maxElapsedMs);
+  nonNegative('fullRetryAfterMs', resolved.fullRetryAfterMs);
+  nonNegative('shutdownGraceMs', resolved.shutdownGraceMs);
+  if (!(resolved.backoff.multiplier >= 1)) problems.push(`retry.multiplier must be >= 1, got ${resolved.backoff.multiplier}`);
+  if (resolved.backoff.maxIntervalMs < resolved.backoff.initialIntervalMs) {
+    problems.push('retry.maxIntervalMs must be >= retry.initialIntervalMs');
+  }
+  if (typeof o.sender?.send !== 'function') problems.push('sender must be a BatchSender');
+  if (problems.length > 0) throw new Error(`QueuedExporter: invalid options: ${problems.join('; ')}`);
+  return Object.freeze(resolved);
+}

@@ -1,0 +1,61 @@
+import * as grpc from '@grpc/grpc-js';
+import type { TracesConsumer } from '../../pipeline/consumer';
+import type { Logger } from '../../telemetry/logger';
+
+/** Options of {@link OtlpGrpcReceiver}. */
+export interface OtlpGrpcReceiverOptions {
+  /** Listen address `host:port` (IPv6 as `[::1]:4317`); port 0 picks a free port, see `receiver.port`. */
+  readonly address: string;
+  /** The next stage; each Export request becomes one batch. */
+  readonly next: TracesConsumer;
+  readonly logger: Logger;
+  /**
+   * Largest accepted request, bytes, checked on the wire and again after gzip
+   * decompression; larger requests are answered RESOURCE_EXHAUSTED (not retried by
+   * OTLP clients). Default 16 MiB.
+   */
+  readonly maxRecvMessageBytes?: number;
+  /** Transport security. Default insecure (plaintext HTTP/2); pass `ServerCredentials.createSsl(...)` for TLS. */
+  readonly credentials?: grpc.ServerCredentials;
+  /** How long `shutdown()` lets in-flight requests finish before closing connections, ms. Default 5000. */
+  readonly shutdownGraceMs?: number;
+}
+
+export interface ResolvedReceiverOptions {
+  readonly address: string;
+  readonly next: TracesConsumer;
+  readonly maxRecvMessageBytes: number;
+  readonly credentials: grpc.ServerCredentials;
+  readonly shutdownGraceMs: number;
+}
+
+/** Defaults of the optional receiver options (bytes, ms). */
+export const RECEIVER_DEFAULTS = Object.freeze({
+  maxRecvMessageBytes: 16 * 1024 * 1024,
+  shutdownGraceMs: 5_000,
+});
+
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d{1,5})$/;
+
+/** Applies defaults and rejects bad options, naming every problem at once. */
+export function resolveReceiverOptions(options: OtlpGrpcReceiverOptions): ResolvedReceiverOptions {
+  const resolved = {
+    address: options.address,
+    next: options.next,
+    maxRecvMessageBytes: options.maxRecvMessageBytes ?? RECEIVER_DEFAULTS.maxRecvMessageBytes,
+    credentials: options.credentials ?? grpc.ServerCredentials.createInsecure(),
+    shutdownGraceMs: options.shutdownGraceMs ?? RECEIVER_DEFAULTS.shutdownGraceMs,
+  };
+  const problems: string[] = [];
+  const match = HOST_PORT.exec(resolved.address ?? '');
+  if (!match || Number(match[2]) > 65_535) problems.push(`address must be host:port, got ${JSON.stringify(options.address)}`);
+  if (typeof resolved.next?.consumeTraces !== 'function') problems.push('next must be a TracesConsumer');
+  if (!Number.isSafeInteger(resolved.maxRecvMessageBytes) || resolved.maxRecvMessageBytes <= 0) {
+    problems.push(`maxRecvMessageBytes must be a positive integer, got ${resolved.maxRecvMessageBytes}`);
+  }
+  if (!Number.isFinite(resolved.shutdownGraceMs) || resolved.shutdownGraceMs < 0) {
+    problems.push(`shutdownGraceMs must be >= 0, got ${resolved.shutdownGraceMs}`);
+  }
+  if (problems.length > 0) throw new Error(`OtlpGrpcReceiver: invalid options: ${problems.join('; ')}`);
+  return Object.freeze(resolved);
+}

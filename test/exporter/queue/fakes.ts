@@ -1,0 +1,66 @@
+/** Test doubles for the sending queue: a scripted BatchSender and a log recorder. */
+import { EventEmitter } from 'node:events';
+import pino from 'pino';
+import type { BatchSender, SendResult } from '../../../src/exporter/queue/types';
+import type { TraceBatch } from '../../../src/pipeline/consumer';
+import type { Logger } from '../../../src/telemetry/logger';
+
+export interface Attempt {
+  readonly batch: TraceBatch;
+  readonly at: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A BatchSender answering from a script, one entry per attempt (then success).
+ * 'hold' leaves the attempt pending until `release()`. Emits 'attempt'.
+ */
+export class ScriptedSender extends EventEmitter implements BatchSender {
+  readonly attempts: Attempt[] = [];
+  started = 0;
+  shutdowns = 0;
+  private held: Array<() => void> = [];
+
+  constructor(private readonly script: Array<SendResult | 'hold' | 'throw'> = []) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    this.started++;
+  }
+
+  async shutdown(): Promise<void> {
+    this.shutdowns++;
+  }
+
+  send(batch: TraceBatch, signal?: AbortSignal): Promise<SendResult> {
+    this.attempts.push({ batch, at: Date.now(), signal });
+    const step = this.script.shift() ?? { status: 'success' };
+    this.emit('attempt', this.attempts.length);
+    if (step === 'throw') return Promise.reject(new Error('sender bug'));
+    if (step === 'hold') return new Promise((resolve) => this.held.push(() => resolve({ status: 'success' })));
+    return Promise.resolve(step);
+  }
+
+  /** Lets every held attempt succeed. */
+  release(): void {
+    for (const resolve of this.held.splice(0)) resolve();
+  }
+
+  /** Resolves once `count` attempts were made. */
+  async waitForAttempts(count: number): Promise<void> {
+    while (this.attempts.length < count) await EventEmitter.once(this, 'attempt');
+  }
+}
+
+/** A real pino logger whose records are kept as parsed objects. */
+export function recordingLogger(): { logger: Logger; records: Array<Record<string, unknown>> } {
+  const records: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => records.push(JSON.parse(line)) });
+  return { logger, records };
+}
+
+/** A batch of `spans` spans and `bytes` bytes (content is irrelevant to the queue). */
+export function batchOf(spans: number, bytes = 100, fill = 0): TraceBatch {
+  return { bytes: Buffer.alloc(bytes, fill), spanCount: spans };
+}
