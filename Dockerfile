@@ -1,0 +1,48 @@
+# genesys-otel-enricher: OTLP/gRPC in, spans stamped with Genesys Cloud identity, OTLP/gRPC out.
+#
+#   docker build -t genesys-otel-enricher .
+#   docker run -p 4317:4317 -p 8081:8081 \
+#     -e ENRICHER_EXPORT_OTLP_ENDPOINT=http://jaeger:4317 genesys-otel-enricher
+#
+# Without GENESYS_CLIENT_ID the service starts its built-in Genesys simulator; set
+# GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION for a real org.
+# docker-compose.yml beside this file runs the whole demo topology.
+
+# ---- build: full dependency tree (TypeScript is a dev dependency), compile src/ into dist/ ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Manifests first so the dependency layer is cached until they change.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY proto ./proto
+COPY src ./src
+# tsconfig also includes test/ and benchmarks/; .dockerignore keeps them out, so only src/ compiles.
+RUN npx tsc -p tsconfig.json
+
+# ---- runtime: production dependencies, compiled code and the .proto files it loads ----
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# src/otlp/protos.ts looks for proto/ two levels above dist/src/otlp, i.e. /app/proto.
+COPY proto ./proto
+
+# Inside a container the admin/health server must listen beyond loopback for probes and
+# port publishing; the host-side binding (docker-compose.yml) decides who can reach it.
+ENV ENRICHER_ADMIN_ADDRESS=0.0.0.0:8081
+
+# The official node image ships an unprivileged "node" user (uid 1000).
+USER node
+
+# 4317: OTLP/gRPC receiver (ENRICHER_OTLP_GRPC_ADDRESS). 8081: admin and GET /healthz.
+EXPOSE 4317 8081
+
+# Slim images have no curl or wget: node itself asks /healthz. The port follows
+# ENRICHER_ADMIN_ADDRESS above; override the health check if you move it.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "require('http').get('http://127.0.0.1:8081/healthz', { timeout: 4000 }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1))"]
+
+CMD ["node", "dist/src/cli/main.js", "serve"]
