@@ -74,9 +74,9 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
   };
 }
 
-/** Deterministic mix: 70% active, 10% inactive, 8% deleted, 5% unknown, 4% malformed, 3% no id. */
+/** Deterministic mix: 70% active, 10% inactive, 8% deleted, 5% unknown, 4% malformed, 3% no id, interleaved. */
 function pickAgent(agents: DemoAgents, n: number): string | undefined {
-  const slot = n % 100;
+  const slot = (n * 37) % 100; // 37 is coprime with 100: every slot once per 100 traces, well mixed
   const from = (list: readonly string[]) => (list.length > 0 ? list[n % list.length] : undefined);
   if (slot < 70) return from(agents.active);
   if (slot < 80) return from(agents.inactive);

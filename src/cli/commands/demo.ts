@@ -1,0 +1,37 @@
+import { configFromEnv, ConfigError } from '../../config/index';
+import { startDemoTraffic } from '../../demo/traffic';
+import { startService } from '../../service/index';
+import { createLogger } from '../../telemetry/logger';
+import { untilSignal } from './signals';
+
+/**
+ * `demo`: the service on its embedded defaults (built-in simulator, debug
+ * exporter unless ENRICHER_EXPORT_OTLP_ENDPOINT is set) plus generated traffic,
+ * so a newcomer sees enriched spans within seconds.
+ */
+export async function runDemo(): Promise<number> {
+  let config;
+  try {
+    config = configFromEnv({ ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:4317', ...process.env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`genesys-otel-enricher: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const service = await startService(config, { logger });
+  const agents = service.demoAgents();
+  if (!agents) {
+    logger.warn('demo traffic needs the built-in simulator (unset GENESYS_CLIENT_ID): the service runs without it');
+  }
+  const traffic = agents
+    ? startDemoTraffic({ url: `http://127.0.0.1:${service.grpcPort}`, agents, tracesPerSecond: 2 })
+    : undefined;
+  await untilSignal();
+  await traffic?.stop();
+  await service.shutdown();
+  logger.flush();
+  return 0;
+}

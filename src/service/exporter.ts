@@ -1,0 +1,32 @@
+import type { Writable } from 'node:stream';
+import type { ExportConfig } from '../config/index';
+import { DebugExporter, OtlpGrpcExporter, QueuedExporter, type BatchSender } from '../exporter/index';
+import type { Logger } from '../telemetry/logger';
+
+/** The export side: the sending queue in front of OTLP/gRPC, or of the debug printer without an endpoint. */
+export function buildExporter(config: ExportConfig, shutdownGraceMs: number, logger: Logger, debugOutput?: Writable): QueuedExporter {
+  const log = logger;
+  let sender: BatchSender;
+  if (config.endpoint) {
+    sender = new OtlpGrpcExporter({ endpoint: config.endpoint, timeoutMs: config.timeoutMs, logger: log });
+  } else {
+    log.warn(
+      'ENRICHER_EXPORT_OTLP_ENDPOINT is not set: enriched spans are PRINTED by the debug exporter, not sent anywhere. ' +
+        'Set it (e.g. http://jaeger:4317) to forward them.',
+    );
+    sender = new DebugExporter({ output: debugOutput });
+  }
+  return new QueuedExporter({
+    sender,
+    logger: log,
+    maxQueueSpans: config.queueMaxSpans,
+    maxQueueBytes: config.queueMaxBytes,
+    concurrency: config.concurrency,
+    retry: {
+      initialIntervalMs: config.retryInitialMs,
+      maxIntervalMs: config.retryMaxIntervalMs,
+      maxElapsedMs: config.retryMaxElapsedMs,
+    },
+    shutdownGraceMs,
+  });
+}

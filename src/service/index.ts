@@ -1,0 +1,2 @@
+export { startService } from './service';
+export type { RunningService, ServiceDeps } from './service';

@@ -1,0 +1,62 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { once } from 'node:events';
+
+const MAIN = path.resolve(__dirname, '../../src/cli/main.js');
+
+/** Runs the CLI with an environment of our own (nothing inherited but PATH). */
+function runCli(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, exited, out: () => out, err: () => err };
+}
+
+async function waitFor(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('genesys-otel-enricher serve', () => {
+  it('starts on embedded defaults, announces the built-in simulator loudly, and exits 0 on SIGTERM', async () => {
+    const run = runCli(['serve'], { ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0', ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0' });
+    try {
+      await waitFor(() => run.out().includes('genesys-otel-enricher started'));
+      assert.match(run.out(), /BUILT-IN GENESYS SIMULATOR/);
+      assert.match(run.out(), /ENRICHER_EXPORT_OTLP_ENDPOINT is not set/);
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exited, 0);
+      assert.match(run.out(), /stopped/);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses bad configuration with every problem named, and exit code 2', async () => {
+    const run = runCli(['serve'], {
+      ENRICHER_OTLP_GRPC_ADDRESS: 'everywhere',
+      GENESYS_CLIENT_ID: 'id',
+      GENESYS_CLIENT_SECRET: 'topsecret-value',
+      ENRICHER_EXPORT_OTLP_ENDPOINT: 'jaeger',
+    });
+    assert.equal(await run.exited, 2);
+    assert.match(run.err(), /ENRICHER_OTLP_GRPC_ADDRESS: must be host:port/);
+    assert.match(run.err(), /ENRICHER_EXPORT_OTLP_ENDPOINT: /);
+    assert.doesNotMatch(run.err() + run.out(), /topsecret-value/);
+  });
+
+  it('says how to use it when the command is unknown', async () => {
+    const run = runCli(['serv'], {});
+    assert.equal(await run.exited, 2);
+    assert.match(run.err(), /unknown command "serv"/);
+    assert.match(run.err(), /serve +run the enrichment service/);
+  });
+});

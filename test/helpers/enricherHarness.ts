@@ -1,0 +1,76 @@
+/**
+ * The whole service as a user runs it, in-process: the Genesys simulator (a
+ * real HTTP server behind the real SDK), the enricher built by the composition
+ * root from environment-style settings, and a gRPC sink standing in for Jaeger.
+ */
+import { PassThrough } from 'node:stream';
+import { configFromEnv } from '../../src/config/index';
+import { startService, type RunningService } from '../../src/service/index';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index';
+import { silentLogger } from '../../src/telemetry/logger';
+import { GrpcSink } from './grpcSink';
+import { createOtelClient, type OtelClient } from './otelClient';
+
+export interface HarnessOptions {
+  /** Extra environment variables (ENRICHER_*), on top of the harness's. */
+  env?: Record<string, string>;
+  simulator?: SimulatorOptions;
+}
+
+export interface Harness {
+  sim: Simulator;
+  sink: GrpcSink;
+  service: RunningService;
+  /** A real OpenTelemetry SDK client exporting to the enricher. */
+  client(serviceName?: string): OtelClient;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sim = await startSimulator(options.simulator);
+  const sink = await GrpcSink.start();
+  const config = configFromEnv({
+    GENESYS_CLIENT_ID: sim.clientId,
+    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    GENESYS_API_URL: sim.url,
+    ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0',
+    ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0',
+    ENRICHER_EXPORT_OTLP_ENDPOINT: sink.endpoint,
+    ENRICHER_EXPORT_RETRY_INITIAL_MS: '50',
+    ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS: '200',
+    ENRICHER_SHUTDOWN_GRACE_MS: '2000',
+    ...options.env,
+  });
+  const service = await startService(config, { logger: silentLogger(), debugOutput: new PassThrough() });
+  const clients: OtelClient[] = [];
+  return {
+    sim,
+    sink,
+    service,
+    client(serviceName) {
+      const c = createOtelClient({ port: service.grpcPort, serviceName });
+      clients.push(c);
+      return c;
+    },
+    async close() {
+      await Promise.allSettled(clients.map((c) => c.shutdown()));
+      await service.shutdown();
+      await sink.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Ends one span per id (undefined: no id attribute) with extra attributes, and flushes. */
+export async function sendSpans(
+  client: OtelClient,
+  ids: readonly (string | undefined)[],
+  extra: Record<string, string | number | boolean> = {},
+): Promise<void> {
+  ids.forEach((id, i) => {
+    const attributes: Record<string, string | number | boolean> = { 'span.index': i, ...extra };
+    if (id !== undefined) attributes['external.user.id'] = id;
+    client.tracer.startSpan(`op-${i}`, { attributes }).end();
+  });
+  await client.flush();
+}
