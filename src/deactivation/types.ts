@@ -1,0 +1,111 @@
+/**
+ * The soft-deactivation use case's contract. The module (src/deactivation)
+ * has no HTTP in it; the admin routes (src/admin) and the CLI (src/cli) are
+ * thin adapters over {@link DeactivationUseCase}.
+ */
+import type { Resolution } from '../directory/types';
+
+/** Genesys `stateChangeReason` values. */
+export const STATE_CHANGE_REASONS = ['Voluntary', 'Seasonal', 'Leave', 'Performance', 'Conduct', 'Unknown'] as const;
+export type StateChangeReason = (typeof STATE_CHANGE_REASONS)[number];
+
+/** The steps of a run, in order. */
+export type StepName =
+  | 'snapshot' // read user (version), grants, queues (joined and unjoined), skills, languages, routing status, presence, external ids
+  | 'routing_status' // OFF_QUEUE
+  | 'presence' // the Offline system presence
+  | 'queues' // the user's own memberships removed; group memberships reported
+  | 'skills'
+  | 'languages'
+  | 'role_grants' // the user's own grants removed; group grants reported
+  | 'state' // inactive by PATCH with version (re-read and retry on conflict)
+  | 'sessions' // DELETE /api/v2/tokens/{id}, after the state change
+  | 'verify' // read back; report what did not take
+  | 'cache'; // refresh the enricher's cache entry
+
+/**
+ * done: changed something; already: nothing to change (idempotent re-run);
+ * planned: dry run, would change; skipped: not applicable; failed: see error.
+ */
+export type StepOutcome = 'done' | 'already' | 'planned' | 'skipped' | 'failed';
+
+/** Something a step found but left as it is, and why (e.g. a group membership). */
+export interface LeftItem {
+  readonly kind: string; // 'queue' | 'role_grant' | 'skill' | ...
+  readonly id: string;
+  readonly name?: string;
+  readonly why: string;
+}
+
+export interface StepReport {
+  readonly step: StepName;
+  readonly outcome: StepOutcome;
+  /** What the step found before acting (ids and names). */
+  readonly found?: readonly { id: string; name?: string }[] | Record<string, unknown>;
+  /** What it changed (or would change, in a dry run). */
+  readonly changed?: readonly { id: string; name?: string }[] | Record<string, unknown>;
+  readonly left?: readonly LeftItem[];
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export type RunStatus =
+  | 'completed' // every step done or already
+  | 'unchanged' // the user was already fully deactivated (or reactivated): nothing was changed
+  | 'planned' // dry run
+  | 'partial' // finished, but the read-back found something that did not take (see verify)
+  | 'failed'; // a step failed; the journal lets a later run resume
+
+export interface RunReport {
+  readonly runId: string;
+  readonly action: 'deactivate' | 'reactivate';
+  readonly userId: string;
+  readonly dryRun: boolean;
+  readonly status: RunStatus;
+  readonly reason?: StateChangeReason;
+  /** Who asked (token fingerprint for admin calls, "cli:<os user>" for the CLI). Never a secret. */
+  readonly actor: string;
+  readonly user?: { readonly name?: string; readonly stateBefore?: string; readonly stateAfter?: string };
+  /** True when this run continued an interrupted earlier run from its journal. */
+  readonly resumed: boolean;
+  readonly steps: readonly StepReport[];
+  readonly startedAt: string; // ISO 8601
+  readonly finishedAt: string;
+}
+
+export interface RunOptions {
+  readonly dryRun?: boolean;
+  readonly reason?: StateChangeReason;
+  readonly actor: string;
+  readonly signal?: AbortSignal;
+}
+
+/** Errors the adapters map to status codes / exit codes; each has a stable code. */
+export type DeactivationErrorCode =
+  | 'invalid_user_id' // not a Genesys user id; checked before any Genesys call (HTTP 400)
+  | 'user_not_found' // HTTP 404
+  | 'run_in_progress' // another run for the same user holds the lock (HTTP 409)
+  | 'no_snapshot' // reactivate without a recorded deactivation (HTTP 409)
+  | 'user_deleted' // the user is deleted; soft-deactivation does not apply (HTTP 409)
+  | 'genesys_unavailable' // Genesys failed after retries (HTTP 503, retryable)
+  | 'journal_error'; // the journal could not be written (HTTP 500)
+
+export class DeactivationError extends Error {
+  constructor(
+    readonly code: DeactivationErrorCode,
+    message: string,
+    readonly retryable = code === 'genesys_unavailable' || code === 'run_in_progress',
+  ) {
+    super(message);
+    this.name = 'DeactivationError';
+  }
+}
+
+/** The use case. */
+export interface DeactivationUseCase {
+  /** Plans (dryRun) or performs the offboarding; resumes an interrupted run from the journal. */
+  deactivate(userId: string, options: RunOptions): Promise<RunReport>;
+  /** Restores state, queues, skills, languages and grants from the recorded snapshot. */
+  reactivate(userId: string, options: RunOptions): Promise<RunReport>;
+  /** The identity as the enricher resolves it (through the cache). */
+  identity(userId: string): Promise<Resolution>;
+}
