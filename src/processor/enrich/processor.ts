@@ -78,7 +78,9 @@ export class EnrichmentProcessor implements TracesConsumer {
     // A value that can never be a Genesys user id is "no such user" without asking Genesys.
     const attrs = id === undefined ? this.attrs.notFound : this.attrs.forResolution(resolved.get(id));
     this.stats.count(attrs === this.attrs.notFound ? 'not_found' : attrs === this.attrs.failed ? 'failed' : 'enriched');
-    // Attributes the sender already set are never overwritten.
+    // Attributes the sender already set are never overwritten. The common case
+    // (none set) hands on the shared array, so the splicer can reuse its bytes.
+    if (!attrs.some((a) => site.has(a.key))) return attrs;
     const kept = attrs.filter((a) => !site.has(a.key));
     return kept.length > 0 ? kept : undefined;
   }

@@ -1,0 +1,152 @@
+import { STRING_MEMBER } from './anyValueWalk';
+import type { KeyMatcher } from './keyMatcher';
+import { KeyValueProbe } from './keyValue';
+import { RESOURCE_SPANS_STRIDE, SCOPE_SPANS_STRIDE, SITE_STRIDE, type SiteLayout } from './layout';
+import { WireSite } from './wireSite';
+import type { WireReader } from './wireReader';
+
+/**
+ * Collects the sites while the request walker goes through one buffer. The
+ * walker reports message boundaries (begin/end calls) and hands over the
+ * attributes of spans and resources; everything else it only validates.
+ *
+ * Resource occurrences: a ResourceSpans may (in theory) carry field 1 more
+ * than once; protobuf parsers merge the occurrences, concatenating their
+ * attributes. The collector follows that: the resource site exists when any
+ * occurrence has the source key, its value is the first in merged order,
+ * `has()` looks at all of them, and additions go to the end of the last
+ * occurrence (the end of the merged list). The site is emitted when the
+ * ResourceSpans ends, ahead of that ResourceSpans' span sites.
+ */
+export class SiteCollector {
+  readonly sites: WireSite[] = [];
+  readonly layout: SiteLayout = { sites: [], scopeSpans: [], resourceSpans: [] };
+  spanCount = 0;
+
+  private readonly keyValue = new KeyValueProbe();
+
+  // The span or Resource occurrence being walked.
+  private found = false;
+  private foundMember = 0;
+  private foundStringStart = 0;
+  private foundStringEnd = 0;
+  private mask = 0;
+
+  // The ResourceSpans being walked; its index in layout.resourceSpans is given on its first site.
+  private rsLenStart = 0;
+  private rsBodyStart = 0;
+  private rsBodyEnd = 0;
+  private rsIndex = -1;
+  private rsFirstSite = 0;
+
+  // Its Resource occurrences, merged.
+  private resourceFound = false;
+  private resourceValue: string | undefined = undefined;
+  private resourceMask = 0;
+  private resourceLenStart = 0;
+  private resourceBodyStart = 0;
+  private resourceBodyEnd = 0;
+
+  // The ScopeSpans being walked.
+  private ssLenStart = 0;
+  private ssBodyStart = 0;
+  private ssBodyEnd = 0;
+  private ssIndex = -1;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly matcher: KeyMatcher,
+    private readonly keyBits: ReadonlyMap<string, number>,
+  ) {}
+
+  beginResourceSpans(lenStart: number, bodyStart: number, bodyEnd: number): void {
+    this.rsLenStart = lenStart;
+    this.rsBodyStart = bodyStart;
+    this.rsBodyEnd = bodyEnd;
+    this.rsIndex = -1;
+    this.rsFirstSite = this.sites.length;
+    this.resourceFound = false;
+    this.resourceValue = undefined;
+    this.resourceMask = 0;
+  }
+
+  endResourceSpans(): void {
+    if (!this.resourceFound) return;
+    const rs = this.ensureResourceSpans();
+    const site = new WireSite('resource', this.resourceValue, this.resourceValue === undefined, this.resourceMask, this.keyBits);
+    const at = this.rsFirstSite;
+    const placement = [this.resourceLenStart, this.resourceBodyStart, this.resourceBodyEnd, -1, rs];
+    if (at === this.sites.length) {
+      this.sites.push(site);
+      this.layout.sites.push(...placement);
+    } else {
+      this.sites.splice(at, 0, site);
+      this.layout.sites.splice(at * SITE_STRIDE, 0, ...placement);
+    }
+  }
+
+  beginScopeSpans(lenStart: number, bodyStart: number, bodyEnd: number): void {
+    this.ssLenStart = lenStart;
+    this.ssBodyStart = bodyStart;
+    this.ssBodyEnd = bodyEnd;
+    this.ssIndex = -1;
+  }
+
+  /** Starts a span or a Resource occurrence: an attribute list to watch. */
+  beginContainer(): void {
+    this.found = false;
+    this.mask = 0;
+  }
+
+  /** Walks one KeyValue of the current container's attributes, ending at `end`. */
+  attribute(r: WireReader, end: number): void {
+    const kv = this.keyValue;
+    kv.read(r, end);
+    if (kv.keyStart < 0) return; // no key: never the source nor a watched key
+    if (!this.found && this.matcher.isSource(this.buf, kv.keyStart, kv.keyEnd)) {
+      // The first occurrence of the source key decides.
+      this.found = true;
+      this.foundMember = kv.member;
+      this.foundStringStart = kv.stringStart;
+      this.foundStringEnd = kv.stringEnd;
+    }
+    this.mask |= this.matcher.watchedMask(this.buf, kv.keyStart, kv.keyEnd);
+  }
+
+  endSpan(lenStart: number, bodyStart: number, bodyEnd: number): void {
+    this.spanCount++;
+    if (!this.found) return;
+    const rs = this.ensureResourceSpans();
+    if (this.ssIndex < 0) {
+      this.ssIndex = this.layout.scopeSpans.length / SCOPE_SPANS_STRIDE;
+      this.layout.scopeSpans.push(this.ssLenStart, this.ssBodyStart, this.ssBodyEnd, rs);
+    }
+    const value = this.foundValue();
+    this.sites.push(new WireSite('span', value, value === undefined, this.mask, this.keyBits));
+    this.layout.sites.push(lenStart, bodyStart, bodyEnd, this.ssIndex, rs);
+  }
+
+  endResource(lenStart: number, bodyStart: number, bodyEnd: number): void {
+    if (this.found && !this.resourceFound) {
+      this.resourceFound = true;
+      this.resourceValue = this.foundValue();
+    }
+    this.resourceMask |= this.mask;
+    this.resourceLenStart = lenStart;
+    this.resourceBodyStart = bodyStart;
+    this.resourceBodyEnd = bodyEnd;
+  }
+
+  private foundValue(): string | undefined {
+    if (this.foundMember !== STRING_MEMBER) return undefined;
+    return this.buf.toString('utf8', this.foundStringStart, this.foundStringEnd);
+  }
+
+  private ensureResourceSpans(): number {
+    if (this.rsIndex < 0) {
+      this.rsIndex = this.layout.resourceSpans.length / RESOURCE_SPANS_STRIDE;
+      this.layout.resourceSpans.push(this.rsLenStart, this.rsBodyStart, this.rsBodyEnd);
+    }
+    return this.rsIndex;
+  }
+}
