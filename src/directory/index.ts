@@ -6,6 +6,8 @@ export type { CallOptions, GenesysClientOptions, GenesysClientStats } from './ge
 export { GenesysError, toGenesysError } from './genesys/errors';
 export type { GenesysErrorInit, LocalErrorCode } from './genesys/errors';
 export type { RetryOptions } from './genesys/retryPolicy';
+export { RequestRateLimiter } from './genesys/rateLimiter';
+export type { RequestLimiter, RequestRateLimiterOptions, RequestRateLimiterStats } from './genesys/rateLimiter';
 export type { GenesysApis } from './genesys/sdk';
 export { UserLookup, MAX_IDS_PER_REQUEST } from './lookup/userLookup';
 export type { GenesysCaller, UserLookupOptions } from './lookup/userLookup';

@@ -1,5 +1,6 @@
 import type { Logger } from '../../telemetry/logger';
 import { functionOption, intOption, requiredOption, stringOption } from '../options';
+import type { RequestLimiter } from './rateLimiter';
 import { resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retryPolicy';
 
 const OWNER = 'GenesysClient';
@@ -29,6 +30,14 @@ export interface GenesysClientOptions {
   readonly now?: () => number;
   /** Jitter source in [0, 1). Default Math.random. */
   readonly random?: () => number;
+  /**
+   * Asked before every API request (retries included; token requests not),
+   * e.g. a RequestRateLimiter keeping bulk deactivation under Genesys' per-minute
+   * limit; told about every 429. The wait for the first attempt of a call does
+   * not count against `retry.budgetMs`. Default none (the enricher's look-ups
+   * are already batched and bounded by the cache).
+   */
+  readonly rateLimiter?: RequestLimiter;
 }
 
 /** GenesysClientOptions checked, with defaults applied. */
@@ -43,6 +52,7 @@ export interface ResolvedClientOptions {
   readonly logger: Logger;
   readonly now: () => number;
   readonly random: () => number;
+  readonly rateLimiter: RequestLimiter | undefined;
 }
 
 /** Validates `options` (errors name the option, never echo a value that could be secret) and applies defaults. */
@@ -64,7 +74,16 @@ export function resolveClientOptions(options: GenesysClientOptions): ResolvedCli
     logger: requiredOption(OWNER, 'logger', options.logger),
     now: functionOption<() => number>(OWNER, 'now', options.now, Date.now),
     random: functionOption<() => number>(OWNER, 'random', options.random, Math.random),
+    rateLimiter: parseRateLimiter(options.rateLimiter),
   });
+}
+
+function parseRateLimiter(limiter: unknown): RequestLimiter | undefined {
+  if (limiter === undefined) return undefined;
+  if (typeof limiter !== 'object' || limiter === null || typeof (limiter as RequestLimiter).acquire !== 'function') {
+    throw new TypeError(`${OWNER}: option "rateLimiter" must have an acquire() method`);
+  }
+  return limiter as RequestLimiter;
 }
 
 function parseRegion(region: unknown): string {

@@ -1,7 +1,12 @@
+import { SpanKind, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '../../telemetry/logger';
+import { traceHttpClient } from '../../telemetry/selfTelemetryHttp';
+import { endWhenSettled } from '../../telemetry/selfTelemetrySpans';
+import { selfTracer } from '../../telemetry/selfTelemetryTracer';
 import { raceAbort, scopedSignal, sleep } from './abort';
 import { resolveClientOptions, type GenesysClientOptions } from './clientOptions';
 import { GenesysError, toGenesysError } from './errors';
+import type { RequestLimiter } from './rateLimiter';
 import { retryDelayMs, type ResolvedRetryOptions } from './retryPolicy';
 import { createApis, createSdkClient, type GenesysApis } from './sdk';
 import { TOKEN_OPERATION, TokenManager } from './tokenManager';
@@ -46,6 +51,9 @@ export class GenesysClient {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #random: () => number;
+  readonly #limiter: RequestLimiter | undefined;
+  /** Self-telemetry: a span per call, a child span per HTTP request (token requests and retries included). */
+  readonly #tracer: Tracer;
   readonly #closed = new AbortController();
   readonly #byStatus: Record<string, number> = {};
   #requests = 0;
@@ -54,13 +62,16 @@ export class GenesysClient {
   #retries = 0;
   #budgetExhaustedCount = 0;
 
-  constructor(options: GenesysClientOptions) {
+  constructor(options: GenesysClientOptions & { readonly tracer?: Tracer }) {
     const o = resolveClientOptions(options);
     this.#retry = o.retry;
     this.#logger = o.logger;
     this.#now = o.now;
     this.#random = o.random;
+    this.#limiter = o.rateLimiter;
     const sdk = createSdkClient({ region: o.region, apiUrl: o.apiUrl, requestTimeoutMs: o.requestTimeoutMs });
+    this.#tracer = options.tracer ?? selfTracer();
+    traceHttpClient(sdk.getHttpClient(), this.#tracer, 'genesys');
     this.#apis = createApis(sdk);
     this.#tokens = new TokenManager({
       sdk,
@@ -81,9 +92,19 @@ export class GenesysClient {
    * retry policy, and resolves with the response body. `operation` names the
    * call in errors, logs and stats, e.g. `getUsers`.
    */
-  async call<T>(operation: string, fn: (apis: GenesysApis) => Promise<T>, options: CallOptions = {}): Promise<T> {
+  call<T>(operation: string, fn: (apis: GenesysApis) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const attributes = { 'genesys.operation': operation };
+    return this.#tracer.startActiveSpan(`genesys ${operation}`, { kind: SpanKind.INTERNAL, attributes }, (span) =>
+      endWhenSettled(span, this.#call(operation, fn, options)),
+    );
+  }
+
+  async #call<T>(operation: string, fn: (apis: GenesysApis) => Promise<T>, options: CallOptions): Promise<T> {
+    // The first turn is waited for before the budget starts: queueing behind a bulk run is not a Genesys failure.
+    if (this.#limiter) await this.#firstTurn(this.#limiter, operation, options.signal);
     const started = this.#now();
     const scope = scopedSignal(this.#retry.budgetMs, [this.#closed.signal, options.signal]);
+    let attempts = 0;
     let failures = 0;
     let retriedUnauthorized = false;
     let last: GenesysError | undefined;
@@ -93,10 +114,12 @@ export class GenesysClient {
         let generation: number | undefined;
         try {
           generation = await raceAbort(this.#tokens.ensure(), scope.signal);
+          if (this.#limiter && attempts++ > 0) await raceAbort(this.#limiter.acquire(scope.signal), scope.signal);
           return await raceAbort(this.#attempt(fn), scope.signal);
         } catch (raw) {
           if (scope.signal.aborted) throw this.#stopped(operation, options.signal, last, failures);
           last = toGenesysError(raw, operation, this.#tokens.secrets());
+          if (last.status === 429 && last.retryAfterMs !== undefined) this.#limiter?.throttled?.(last.retryAfterMs);
         }
         // A 401 on the API (not on /oauth/token) means the token died early: renew once and retry.
         if (last.status === 401 && last.operation !== TOKEN_OPERATION && !retriedUnauthorized && generation !== undefined) {
@@ -133,6 +156,15 @@ export class GenesysClient {
   /** Rejects calls in progress (code `closed`) and all later ones. Safe to call twice. */
   close(): void {
     this.#closed.abort(new Error('closed'));
+  }
+
+  async #firstTurn(limiter: RequestLimiter, operation: string, callerSignal: AbortSignal | undefined): Promise<void> {
+    const signal = callerSignal ? AbortSignal.any([this.#closed.signal, callerSignal]) : this.#closed.signal;
+    try {
+      await raceAbort(limiter.acquire(signal), signal);
+    } catch {
+      throw this.#stopped(operation, callerSignal, undefined, 0);
+    }
   }
 
   async #attempt<T>(fn: (apis: GenesysApis) => Promise<T>): Promise<T> {

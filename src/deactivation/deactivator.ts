@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { GenesysError } from '../directory/genesys/errors';
+import type { GenesysCaller } from '../directory/lookup/userLookup';
+import { functionOption, intOption, requiredOption } from '../directory/options';
+import type { Resolution } from '../directory/types';
+import { normalizeUserId } from '../directory/userId';
+import type { Logger } from '../telemetry/logger';
+import { UserReads } from './genesys/userReads';
+import type { RunAction } from './journal/records';
+import type { RunJournal } from './journal/types';
+import { executeRun, type RunDeps } from './runner';
+import { isOffline } from './steps/routing';
+import type { IdentityCache } from './steps/types';
+import { DeactivationError, STATE_CHANGE_REASONS, type DeactivationUseCase, type RunOptions, type RunReport } from './types';
+
+const OWNER = 'Deactivator';
+
+export interface DeactivatorOptions {
+  /** Usually a GenesysClient (give it a RequestRateLimiter for bulk runs). Required. */
+  readonly client: GenesysCaller;
+  /** Where runs are recorded and locked, e.g. a FileRunJournal. Required. */
+  readonly journal: RunJournal;
+  /**
+   * The enricher's identity cache (CachedIdentityResolver). When given, each
+   * run ends by caching the user as it left it, and `identity()` answers
+   * through it. Default none: the cache step is `skipped` and `identity()`
+   * asks Genesys directly.
+   */
+  readonly resolver?: IdentityCache;
+  /** Run starts, finishes and refusals at info, steps at debug; never tokens. Required. */
+  readonly logger: Logger;
+  /** Wall clock for report and journal timestamps, milliseconds since the epoch. Default Date.now. */
+  readonly now?: () => number;
+  /** Run ids. Default crypto.randomUUID. */
+  readonly idFactory?: () => string;
+  /** Entities per page when listing queues, skills and languages, 1..500. Default 100. */
+  readonly pageSize?: number;
+  /** Re-reads and retries of a state change after a version conflict, >= 0. Default 3. */
+  readonly versionConflictRetries?: number;
+}
+
+/**
+ * The soft-deactivation use case (issue 3): offboards an agent without
+ * deleting anything, records every run in the journal, resumes interrupted
+ * runs and restores from the recorded snapshot. No HTTP in here: the admin
+ * routes and the CLI adapt it.
+ *
+ * Runs for one user are serialised by the journal's lock (across processes);
+ * runs for different users may go on concurrently on one Deactivator.
+ */
+export class Deactivator implements DeactivationUseCase {
+  readonly #journal: RunJournal;
+  readonly #deps: RunDeps;
+  #offline: Promise<string> | undefined;
+
+  constructor(options: DeactivatorOptions) {
+    requiredOption(OWNER, 'options', options);
+    const client = requiredOption(OWNER, 'client', options.client);
+    if (typeof client.call !== 'function') throw new TypeError(`${OWNER}: option "client" must have a call() method`);
+    this.#journal = requiredOption(OWNER, 'journal', options.journal);
+    const pageSize = intOption(OWNER, 'pageSize', options.pageSize, 100);
+    if (pageSize > 500) throw new RangeError(`${OWNER}: option "pageSize" must be <= 500, got ${pageSize}`);
+    this.#deps = Object.freeze({
+      client,
+      cache: options.resolver,
+      logger: requiredOption(OWNER, 'logger', options.logger).child({ component: 'deactivation' }),
+      now: functionOption<() => number>(OWNER, 'now', options.now, Date.now),
+      newId: functionOption<() => string>(OWNER, 'idFactory', options.idFactory, randomUUID),
+      pageSize,
+      versionConflictRetries: intOption(OWNER, 'versionConflictRetries', options.versionConflictRetries, 3, 0),
+      offlinePresenceId: (reads: UserReads) => this.#offlinePresenceId(reads),
+    });
+  }
+
+  deactivate(userId: string, options: RunOptions): Promise<RunReport> {
+    return this.#run('deactivate', userId, options);
+  }
+
+  reactivate(userId: string, options: RunOptions): Promise<RunReport> {
+    return this.#run('reactivate', userId, options);
+  }
+
+  /**
+   * The identity as the enricher resolves it: through the cache when there is
+   * one, else one direct look-up. Rejects only with `invalid_user_id`;
+   * Genesys trouble comes back as a `failed` resolution.
+   */
+  async identity(rawId: string): Promise<Resolution> {
+    const userId = checkedUserId(rawId);
+    if (this.#deps.cache) {
+      return (await this.#deps.cache.resolve([userId])).get(userId) ?? { status: 'failed', reason: 'no answer' };
+    }
+    try {
+      const read = await new UserReads(this.#deps.client, {}, this.#deps.pageSize).user(userId);
+      return read.status === 'not_found' ? { status: 'not_found' } : { status: 'found', user: read.user };
+    } catch (err) {
+      if (err instanceof GenesysError) return { status: 'failed', reason: err.message };
+      throw err;
+    }
+  }
+
+  async #run(action: RunAction, rawId: string, options: RunOptions): Promise<RunReport> {
+    // Both checks come before any journal or Genesys access.
+    const userId = checkedUserId(rawId);
+    checkRunOptions(options);
+    const session = await this.#journal.open(userId);
+    try {
+      return await executeRun(this.#deps, session, action, userId, options);
+    } finally {
+      await session.close();
+    }
+  }
+
+  // One look-up per Deactivator; a failed one is forgotten so the next run asks again.
+  #offlinePresenceId(reads: UserReads): Promise<string> {
+    this.#offline ??= reads.presenceDefinitions().then((definitions) => {
+      const offline = definitions.find((d) => isOffline(d.systemPresence));
+      if (!offline) {
+        throw new GenesysError({ status: 0, code: 'no_offline_presence', retryable: false, operation: 'getPresenceDefinitions0', detail: 'the org has no Offline system presence' });
+      }
+      return offline.id;
+    });
+    this.#offline.catch(() => {
+      this.#offline = undefined;
+    });
+    return this.#offline;
+  }
+}
+
+function checkedUserId(rawId: string): string {
+  const userId = typeof rawId === 'string' ? normalizeUserId(rawId) : undefined;
+  if (userId === undefined) throw new DeactivationError('invalid_user_id', 'not a Genesys user id (expected a UUID)');
+  return userId;
+}
+
+// The adapters validate their input; a bad value here is a programming error, so it throws a TypeError.
+function checkRunOptions(options: RunOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: run options are required`);
+  if (typeof options.actor !== 'string' || options.actor.length === 0) throw new TypeError(`${OWNER}: run option "actor" must be a non-empty string`);
+  if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') throw new TypeError(`${OWNER}: run option "dryRun" must be a boolean`);
+  if (options.reason !== undefined && !STATE_CHANGE_REASONS.includes(options.reason)) {
+    throw new TypeError(`${OWNER}: run option "reason" must be one of ${STATE_CHANGE_REASONS.join(', ')}`);
+  }
+}
