@@ -27,7 +27,7 @@ async function waitFor(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
 
 describe('genesys-otel-enricher serve', () => {
   it('starts on embedded defaults, announces the built-in simulator loudly, and exits 0 on SIGTERM', async () => {
-    const run = runCli(['serve'], { ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0', ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0' });
+    const run = runCli(['serve'], { ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0', ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:0', ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0' });
     try {
       await waitFor(() => run.out().includes('genesys-otel-enricher started'));
       assert.match(run.out(), /BUILT-IN GENESYS SIMULATOR/);

@@ -1,7 +1,7 @@
-import { configFromEnv, ConfigError } from '../../config/index';
 import { startDemoTraffic } from '../../demo/traffic';
 import { startService } from '../../service/index';
 import { createLogger } from '../../telemetry/logger';
+import { configForCommand } from './config';
 import { untilSignal } from './signals';
 
 /**
@@ -9,17 +9,10 @@ import { untilSignal } from './signals';
  * exporter unless ENRICHER_EXPORT_OTLP_ENDPOINT is set) plus generated traffic,
  * so a newcomer sees enriched spans within seconds.
  */
-export async function runDemo(): Promise<number> {
-  let config;
-  try {
-    config = configFromEnv({ ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:4317', ...process.env });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`genesys-otel-enricher: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+export async function runDemo(args: string[] = []): Promise<number> {
+  const cmd = configForCommand('demo', args, { defaults: { ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:4317', ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:4318' } });
+  if (cmd.exitCode !== undefined) return cmd.exitCode;
+  const { config } = cmd.loaded!;
   const logger = createLogger({ level: config.logLevel });
   const service = await startService(config, { logger });
   const agents = service.demoAgents();

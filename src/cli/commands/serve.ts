@@ -1,26 +1,36 @@
-import { configFromEnv, ConfigError } from '../../config/index';
+import { clusterWorkerId, isClusterWorker, leaveCluster, reportWorkerReady, runClusterPrimary, untilWorkerStop } from '../../cluster/index';
 import { startService } from '../../service/index';
 import { createLogger } from '../../telemetry/logger';
+import { configForCommand } from './config';
 import { untilSignal } from './signals';
 
-/** `serve`: the enrichment service, configured by environment variables; exits 0 after draining on SIGTERM. */
-export async function runServe(): Promise<number> {
-  let config;
+/**
+ * `serve [--config file.yaml]`: the enrichment service, configured by the file
+ * (or ENRICHER_CONFIG) and environment variables, which override it; exits 0
+ * after draining on SIGTERM, 2 on bad configuration.
+ */
+export async function runServe(args: string[] = []): Promise<number> {
+  const cmd = configForCommand('serve', args);
+  if (cmd.exitCode !== undefined) return cmd.exitCode;
+  const { config } = cmd.loaded!;
+  const root = createLogger({ level: config.logLevel });
+  // ENRICHER_WORKERS > 1: this process only supervises; the workers it forks run the service below.
+  if (config.workers > 1 && !isClusterWorker()) return runClusterPrimary(config, root, untilSignal());
+  const worker = isClusterWorker();
+  const logger = worker ? root.child({ worker: clusterWorkerId() }) : root;
+  let service;
   try {
-    config = configFromEnv(process.env);
+    service = await startService(config, { logger });
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`genesys-otel-enricher: ${err.message}\n`);
-      return 2;
-    }
+    leaveCluster(); // a worker's IPC channel would keep it alive
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel });
-  const service = await startService(config, { logger });
-  const signal = await untilSignal();
+  if (worker) reportWorkerReady({ grpcPort: service.grpcPort, adminPort: service.adminPort });
+  const signal = await (worker ? untilWorkerStop() : untilSignal());
   logger.info({ signal }, 'shutting down: no longer accepting, draining the export queue');
   await service.shutdown();
   logger.info('stopped');
   logger.flush();
+  leaveCluster();
   return 0;
 }
