@@ -9,4 +9,10 @@ export {
   type BatchSender,
   type SendResult,
   QUEUE_DEFAULTS,
+  type PersistentQueueStats,
+  type QueueStore,
+  type StoredBatch,
+  MemoryQueueStore,
+  DiskQueueStore,
+  type DiskQueueStoreOptions,
 } from './queue/index';

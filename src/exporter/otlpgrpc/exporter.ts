@@ -19,6 +19,8 @@ export interface OtlpGrpcExporterOptions {
   readonly compression?: 'none' | 'gzip';
   /** Extra grpc-js channel options, e.g. `grpc.max_reconnect_backoff_ms`; they win over ours. */
   readonly channelOptions?: grpc.ChannelOptions;
+  /** Metadata sent with every call (lowercase names), e.g. `authorization`. Values are never logged. Default none. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Defaults of the optional exporter options (ms). */
@@ -36,6 +38,7 @@ export class OtlpGrpcExporter implements BatchSender {
   private readonly target: GrpcTarget;
   private readonly timeoutMs: number;
   private readonly log: Logger;
+  private readonly metadata: grpc.Metadata;
   private client?: grpc.Client;
   private stopped = false;
 
@@ -47,6 +50,8 @@ export class OtlpGrpcExporter implements BatchSender {
       throw new Error(`OtlpGrpcExporter: timeoutMs must be > 0, got ${this.timeoutMs}`);
     }
     this.log = options.logger.child({ component: 'exporter/otlpgrpc', endpoint: options.endpoint });
+    this.metadata = new grpc.Metadata();
+    for (const [name, value] of Object.entries(options.headers ?? {})) this.metadata.set(name, value);
   }
 
   /** Creates the channel; it connects on the first call. Idempotent. */
@@ -57,7 +62,9 @@ export class OtlpGrpcExporter implements BatchSender {
       'grpc.default_compression_algorithm': compression,
       ...this.options.channelOptions,
     });
-    this.log.info({ address: this.target.address, tls: this.target.tls }, 'OTLP/gRPC exporter ready');
+    // Header names only: their values may be credentials.
+    const headers = Object.keys(this.options.headers ?? {});
+    this.log.info({ address: this.target.address, tls: this.target.tls, compression: this.options.compression ?? 'none', headers }, 'OTLP/gRPC exporter ready');
   }
 
   /** One Export call with the batch's bytes; never rejects. Aborting `signal` cancels the call. */
@@ -72,7 +79,7 @@ export class OtlpGrpcExporter implements BatchSender {
         identity,
         decodeResponse,
         batch.bytes,
-        new grpc.Metadata(),
+        this.metadata.clone(),
         { deadline: Date.now() + this.timeoutMs },
         (err, note) => {
           signal?.removeEventListener('abort', onAbort);

@@ -1,5 +1,6 @@
 import type { Logger } from '../../telemetry/logger';
 import type { BackoffPolicy } from './backoff';
+import type { QueueStore } from './store';
 import type { BatchSender } from './types';
 
 /** Retry of one batch after retryable failures. */
@@ -38,6 +39,13 @@ export interface QueuedExporterOptions {
   readonly shutdownGraceMs?: number;
   /** Source of jitter in [0, 1). Default Math.random; tests pin it. */
   readonly random?: () => number;
+  /**
+   * Where accepted batches are kept until sent or dropped. Default in memory;
+   * a `DiskQueueStore` makes the queue persistent: a batch is on disk before
+   * `consumeTraces` resolves, and what was not delivered is sent after a restart.
+   * The span and byte bounds apply alike. Opened by `start()`, closed by shutdown.
+   */
+  readonly store?: QueueStore;
 }
 
 export interface ResolvedQueueOptions {
@@ -102,6 +110,7 @@ export function resolveQueueOptions(o: QueuedExporterOptions): ResolvedQueueOpti
     problems.push('retry.maxIntervalMs must be >= retry.initialIntervalMs');
   }
   if (typeof o.sender?.send !== 'function') problems.push('sender must be a BatchSender');
+  if (o.store !== undefined && typeof o.store.append !== 'function') problems.push('store must be a QueueStore');
   if (problems.length > 0) throw new Error(`QueuedExporter: invalid options: ${problems.join('; ')}`);
   return Object.freeze(resolved);
 }

@@ -1,21 +1,31 @@
+import type { Tracer } from '@opentelemetry/api';
+import { setMaxListeners } from 'node:events';
 import { PipelineError } from '../../errors';
 import type { Lifecycle, TraceBatch, TracesConsumer } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
+import { ExportRetryTrace } from '../../telemetry/selfTelemetryExport';
+import { selfTracer } from '../../telemetry/selfTelemetryTracer';
 import { settlesWithin, sleep, untilAborted } from './abortable';
 import { backoffDelayMs } from './backoff';
 import { QueueBudget } from './budget';
 import { Fifo } from './fifo';
 import { type QueuedExporterOptions, type ResolvedQueueOptions, resolveQueueOptions } from './options';
 import { type QueueStats, newQueueCounters } from './stats';
+import { MemoryQueueStore, type QueueStore, type StoredBatch } from './store';
 import type { BatchSender, SendResult } from './types';
 
 /** What `drainAndStop()` could not deliver. */
 export interface DrainReport {
   /** True when the queue emptied within the grace period. */
   readonly drained: boolean;
-  /** Batches and spans given up because the grace period ran out (also counted as dropped). */
+  /**
+   * Batches and spans not delivered when the grace period ran out. In memory they
+   * are dropped (and counted as dropped); with a persistent store they stay on disk.
+   */
   readonly leftBatches: number;
   readonly leftSpans: number;
+  /** Present (true) with a persistent store: what was left stays on disk and is sent after the next start. */
+  readonly leftOnDisk?: true;
 }
 
 type State = 'created' | 'running' | 'draining' | 'stopped';
@@ -28,37 +38,49 @@ type NextStep = { readonly retryInMs: number } | { readonly dropBecause: string 
  * the batch is queued and refuses with a retryable PipelineError when the queue
  * is full, so data is never dropped silently: a batch leaves either sent, or
  * dropped, counted and logged (permanent failure, retry budget spent, shutdown).
+ * With a durable {@link QueueStore} a batch is on disk before `consumeTraces`
+ * resolves, and what shutdown could not deliver stays there for the next start.
  */
 export class QueuedExporter implements TracesConsumer, Lifecycle {
   private readonly opts: ResolvedQueueOptions;
   private readonly sender: BatchSender;
+  private readonly store: QueueStore;
   private readonly log: Logger;
-  private readonly waiting = new Fifo<TraceBatch>();
+  /** Self-telemetry: a span per batch whose delivery needed a retry or failed. */
+  private readonly tracer: Tracer;
+  private readonly waiting = new Fifo<StoredBatch>();
   private readonly budget: QueueBudget;
   private readonly counters = newQueueCounters();
   /** Aborted when the shutdown grace period runs out: stop waiting for anything. */
   private readonly giveUp = new AbortController();
   private state: State = 'created';
   private inFlight = 0;
+  /** consumeTraces calls waiting for the store to take their batch. */
+  private appending = 0;
   private abandoned = { batches: 0, spans: 0 };
   private idleWaiters: Array<() => void> = [];
   private starting?: Promise<void>;
   private stopping?: Promise<DrainReport>;
 
   /** Throws if an option is invalid, naming each problem. */
-  constructor(options: QueuedExporterOptions) {
+  constructor(options: QueuedExporterOptions & { readonly tracer?: Tracer }) {
     this.opts = resolveQueueOptions(options);
+    this.tracer = options.tracer ?? selfTracer();
     this.sender = options.sender;
+    this.store = options.store ?? new MemoryQueueStore();
     this.log = options.logger.child({ component: 'exporter/queue' });
     this.budget = new QueueBudget(this.opts.maxQueueSpans, this.opts.maxQueueBytes);
+    // Each batch in flight listens on giveUp twice at most (its wait and its sender's call).
+    setMaxListeners(2 * this.opts.concurrency + 10, this.giveUp.signal);
   }
 
-  /** Starts the sender, then accepts batches. Idempotent; rejects after shutdown. */
+  /**
+   * Opens the store (queueing what a previous run left undelivered), starts the
+   * sender, then accepts batches. Idempotent; rejects after shutdown.
+   */
   start(): Promise<void> {
     if (this.stopping) return Promise.reject(new Error('QueuedExporter: already shut down'));
-    this.starting ??= this.sender.start().then(() => {
-      if (this.state === 'created') this.state = 'running';
-    });
+    this.starting ??= this.open();
     return this.starting;
   }
 
@@ -71,24 +93,40 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
   async consumeTraces(batch: TraceBatch): Promise<void> {
     const spans = spansOf(batch);
     const refusal = this.refusalFor(spans, batch.bytes.length);
-    if (refusal) {
-      this.counters.refusedBatches++;
-      this.counters.refusedSpans += spans;
-      throw refusal;
-    }
+    if (refusal) throw this.refuse(spans, refusal);
     this.budget.reserve(spans, batch.bytes.length);
-    this.waiting.push(batch);
+    let entry: StoredBatch;
+    this.appending++;
+    try {
+      entry = await this.store.append(batch);
+    } catch (err) {
+      this.budget.release(spans, batch.bytes.length);
+      const reason = err instanceof Error ? err.message : String(err);
+      throw this.refuse(spans, new PipelineError('unavailable', `could not persist the batch: ${reason}`, this.opts.fullRetryAfterMs));
+    } finally {
+      this.appending--;
+    }
+    if (this.giveUp.signal.aborted) {
+      // Shutdown gave up while it was being written (only a durable store takes that long).
+      this.budget.release(spans, batch.bytes.length);
+      this.abandon(entry);
+      this.notifyIfIdle();
+      return;
+    }
+    this.waiting.push(entry);
     this.pump();
   }
 
   /** Counters and gauges for metrics; a fresh snapshot each call. */
   stats(): QueueStats {
+    const persistent = this.store.stats();
     return {
       ...this.counters,
-      queuedBatches: this.waiting.size + this.inFlight,
+      queuedBatches: this.waiting.size + this.inFlight + this.appending,
       queuedSpans: this.budget.spans,
       queuedBytes: this.budget.bytes,
       inFlightBatches: this.inFlight,
+      ...(persistent ? { persistent } : {}),
     };
   }
 
@@ -105,12 +143,31 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
 
   /**
    * Stops accepting, keeps sending (and retrying) for up to `graceMs` (default the
-   * `shutdownGraceMs` option), then drops what is left, logs and reports it, and
-   * shuts the sender down. Safe twice (the first call's grace applies) and before start.
+   * `shutdownGraceMs` option), then gives up on what is left (dropped in memory,
+   * kept by a persistent store), logs and reports it, closes the store and shuts
+   * the sender down. Safe twice (the first call's grace applies) and before start.
    */
   drainAndStop(options: { graceMs?: number } = {}): Promise<DrainReport> {
     this.stopping ??= this.drain(options.graceMs ?? this.opts.shutdownGraceMs);
     return this.stopping;
+  }
+
+  private async open(): Promise<void> {
+    const owed = await this.store.open();
+    await this.sender.start();
+    if (this.state !== 'created') return; // shut down while starting: what is owed stays in the store
+    for (const entry of owed) {
+      this.budget.reserve(spansOf(entry.batch), entry.batch.bytes.length); // may exceed the bounds: refuse until drained
+      this.waiting.push(entry);
+    }
+    this.state = 'running';
+    this.pump();
+  }
+
+  private refuse(spans: number, error: PipelineError): PipelineError {
+    this.counters.refusedBatches++;
+    this.counters.refusedSpans += spans;
+    return error;
   }
 
   private refusalFor(spans: number, bytes: number): PipelineError | undefined {
@@ -130,30 +187,43 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
 
   private pump(): void {
     while (this.inFlight < this.opts.concurrency && this.waiting.size > 0) {
-      const batch = this.waiting.shift() as TraceBatch;
+      const entry = this.waiting.shift() as StoredBatch;
       this.inFlight++;
-      void this.deliver(batch)
+      void this.deliver(entry)
         .catch((err: unknown) => this.log.error({ err }, 'bug: delivery loop failed'))
         .finally(() => {
           this.inFlight--;
-          this.budget.release(spansOf(batch), batch.bytes.length);
+          this.budget.release(spansOf(entry.batch), entry.batch.bytes.length);
           this.pump();
           this.notifyIfIdle();
         });
     }
   }
 
-  private async deliver(batch: TraceBatch): Promise<void> {
+  private async deliver(entry: StoredBatch): Promise<void> {
+    const { batch } = entry;
     const firstAttemptAt = Date.now();
+    const trace = new ExportRetryTrace(this.tracer, spansOf(batch), firstAttemptAt);
     for (let retry = 0; ; retry++) {
       const result = await this.attempt(batch);
-      if (result.status === 'success') return this.recordSent(batch, result);
+      if (result.status === 'success') {
+        trace.finished('sent', retry + 1);
+        this.recordSent(batch, result);
+        return this.store.ack(entry);
+      }
       this.counters.failedAttempts++;
       const next = this.nextStep(result, retry, firstAttemptAt);
-      if ('dropBecause' in next) return this.drop(batch, next.dropBecause, retry + 1);
+      trace.failed(retry + 1, result.reason, 'retryInMs' in next ? next.retryInMs : undefined);
+      if ('dropBecause' in next) {
+        trace.finished('dropped', retry + 1, next.dropBecause);
+        return this.drop(entry, next.dropBecause, retry + 1);
+      }
       this.counters.retries++;
       const slept = await sleep(next.retryInMs, this.giveUp.signal);
-      if (!slept) return this.drop(batch, `shutdown grace period ran out: ${result.reason}`, retry + 1);
+      if (!slept) {
+        trace.finished('abandoned', retry + 1, 'shutdown grace period ran out');
+        return this.drop(entry, `shutdown grace period ran out: ${result.reason}`, retry + 1);
+      }
     }
   }
 
@@ -188,8 +258,11 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     }
   }
 
-  private drop(batch: TraceBatch, reason: string, attempts: number): void {
+  private drop(entry: StoredBatch, reason: string, attempts: number): void {
+    if (this.giveUp.signal.aborted && this.store.durable) return this.abandon(entry);
+    const { batch } = entry;
     this.countDrop(batch);
+    this.store.ack(entry); // gone for good: not to be sent again after a restart
     this.log.warn({ spans: spansOf(batch), bytes: batch.bytes.length, attempts, reason }, 'dropped a batch');
   }
 
@@ -202,6 +275,14 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     }
   }
 
+  /** Gives up on a batch at shutdown: a durable store keeps it (not acked), memory loses it (dropped). */
+  private abandon(entry: StoredBatch): void {
+    const { batch } = entry;
+    if (!this.store.durable) return this.countDrop(batch); // summarised in one log line by drain()
+    this.abandoned.batches++;
+    this.abandoned.spans += spansOf(batch);
+  }
+
   private async drain(graceMs: number): Promise<DrainReport> {
     this.state = 'draining';
     await this.starting?.catch(() => undefined);
@@ -209,24 +290,27 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     if (!drained) this.abandonAll();
     await this.whenIdle(); // prompt: every wait above races giveUp
     this.state = 'stopped';
-    const report: DrainReport = { drained, leftBatches: this.abandoned.batches, leftSpans: this.abandoned.spans };
+    const left = { leftBatches: this.abandoned.batches, leftSpans: this.abandoned.spans };
+    const report: DrainReport = this.store.durable ? { drained, ...left, leftOnDisk: true } : { drained, ...left };
     if (drained) this.log.info('sending queue drained');
+    else if (this.store.durable) this.log.warn({ ...left, graceMs }, 'shutdown grace period ran out; undelivered batches stay in the persistent queue for the next start');
     else this.log.warn({ ...report, graceMs }, 'shutdown grace period ran out; undelivered batches dropped');
+    await this.store.close().catch((err: unknown) => this.log.error({ err }, 'could not close the queue store cleanly (batches may be sent again after a restart)'));
     await this.sender.shutdown();
     return report;
   }
 
   private abandonAll(): void {
     this.giveUp.abort();
-    for (const batch of this.waiting.drain()) {
-      this.budget.release(spansOf(batch), batch.bytes.length);
-      this.countDrop(batch); // summarised in one log line by drain()
+    for (const entry of this.waiting.drain()) {
+      this.budget.release(spansOf(entry.batch), entry.batch.bytes.length);
+      this.abandon(entry);
     }
     this.notifyIfIdle();
   }
 
   private isIdle(): boolean {
-    return this.waiting.size === 0 && this.inFlight === 0;
+    return this.waiting.size === 0 && this.inFlight === 0 && this.appending === 0;
   }
 
   private notifyIfIdle(): void {

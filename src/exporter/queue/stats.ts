@@ -28,11 +28,13 @@ export interface QueueStats {
   readonly refusedSpans: number;
   /** Spans the downstream refused inside an accepted batch (OTLP partial success). */
   readonly rejectedSpans: number;
+  /** Counters of the persistent queue; absent with the in-memory queue. */
+  readonly persistent?: PersistentQueueStats;
 }
 
 /** The mutable counters behind {@link QueueStats}; gauges are filled in by the queue. */
 export type QueueCounters = {
-  -readonly [K in Exclude<keyof QueueStats, 'queuedBatches' | 'queuedSpans' | 'queuedBytes' | 'inFlightBatches'>]: number;
+  -readonly [K in Exclude<keyof QueueStats, 'queuedBatches' | 'queuedSpans' | 'queuedBytes' | 'inFlightBatches' | 'persistent'>]: number;
 };
 
 export function newQueueCounters(): QueueCounters {
@@ -48,4 +50,31 @@ export function newQueueCounters(): QueueCounters {
     refusedSpans: 0,
     rejectedSpans: 0,
   };
+}
+
+/**
+ * Counters of the persistent queue (`QueueStats.persistent`, present only when
+ * ENRICHER_EXPORT_QUEUE_DIR is set). Gauges describe now; the rest count since start.
+ */
+export interface PersistentQueueStats {
+  /** Batches written to disk and synced before their request was acknowledged. */
+  readonly persistedBatches: number;
+  readonly persistedSpans: number;
+  /** Bytes written, record headers included. */
+  readonly persistedBytes: number;
+  /** fdatasync calls; persistedBatches / syncs is how many requests shared one (group commit). */
+  readonly syncs: number;
+  /** Writes that failed; their requests were refused with a retryable status. */
+  readonly writeFailures: number;
+  /** Batches found undelivered at start and queued again (duplicates of sends cut off by a crash are possible). */
+  readonly replayedBatches: number;
+  readonly replayedSpans: number;
+  /** Records skipped at start because their checksum did not match: their spans are lost. */
+  readonly corruptedRecords: number;
+  /** Bytes of torn last writes cut off at start (never acknowledged to a client). */
+  readonly truncatedBytes: number;
+  /** Segment files on disk (gauge). */
+  readonly segments: number;
+  /** Bytes of segment files on disk (gauge); at most the queue's byte bound plus partly delivered segments. */
+  readonly diskBytes: number;
 }

@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { toPipelineError } from '../../errors';
 import type { TracesConsumer } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
+import type { RequestGuard } from '../limits/requestGuard';
 import { type ExportResponse, FULL_SUCCESS } from './service';
 import { toGrpcStatus } from './status';
 
@@ -11,11 +12,15 @@ import { toGrpcStatus } from './status';
  *
  * `spanCount` is passed as 0: the receiver does not parse the request; the
  * processor counts the spans while walking the bytes and hands on the real count.
+ *
+ * With a `guard`, each request first passes its admissions (memory limit) and
+ * concurrency cap, and is held to its processing deadline; see RequestGuard.
  */
-export function exportHandler(next: TracesConsumer, log: Logger): grpc.handleUnaryCall<Buffer, ExportResponse> {
+export function exportHandler(next: TracesConsumer, log: Logger, guard?: RequestGuard): grpc.handleUnaryCall<Buffer, ExportResponse> {
   return (call, callback) => {
+    const consume = () => next.consumeTraces({ bytes: call.request, spanCount: 0 });
     Promise.resolve()
-      .then(() => next.consumeTraces({ bytes: call.request, spanCount: 0 }))
+      .then(() => (guard ? guard.run(consume) : consume()))
       .then(
         () => callback(null, FULL_SUCCESS),
         (err: unknown) => {

@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { TracesConsumer } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
+import type { RequestGuardOptions } from '../limits/requestGuard';
+import { type GrpcConnectionLimits, connectionLimitProblems } from './limits';
 
 /** Options of {@link OtlpGrpcReceiver}. */
 export interface OtlpGrpcReceiverOptions {
@@ -17,8 +19,18 @@ export interface OtlpGrpcReceiverOptions {
   readonly maxRecvMessageBytes?: number;
   /** Transport security. Default insecure (plaintext HTTP/2); pass `ServerCredentials.createSsl(...)` for TLS. */
   readonly credentials?: grpc.ServerCredentials;
+  /** grpc-js server interceptors run on every call before the handler, e.g. `bearerTokenInterceptor` (receiver/auth). Default none. */
+  readonly interceptors?: readonly grpc.ServerInterceptor[];
   /** How long `shutdown()` lets in-flight requests finish before closing connections, ms. Default 5000. */
   readonly shutdownGraceMs?: number;
+  /**
+   * Concurrency cap, processing deadline, admissions (the memory limiter) and
+   * the hand-off watch applied to every request; see RequestGuardOptions for
+   * the defaults (256 requests, 30 s).
+   */
+  readonly guard?: RequestGuardOptions;
+  /** Keepalive and connection lifetime settings; unset ones keep grpc-js's defaults. */
+  readonly connection?: GrpcConnectionLimits;
 }
 
 export interface ResolvedReceiverOptions {
@@ -26,7 +38,10 @@ export interface ResolvedReceiverOptions {
   readonly next: TracesConsumer;
   readonly maxRecvMessageBytes: number;
   readonly credentials: grpc.ServerCredentials;
+  readonly interceptors: readonly grpc.ServerInterceptor[];
   readonly shutdownGraceMs: number;
+  readonly guard: RequestGuardOptions;
+  readonly connection: GrpcConnectionLimits;
 }
 
 /** Defaults of the optional receiver options (bytes, ms). */
@@ -44,7 +59,10 @@ export function resolveReceiverOptions(options: OtlpGrpcReceiverOptions): Resolv
     next: options.next,
     maxRecvMessageBytes: options.maxRecvMessageBytes ?? RECEIVER_DEFAULTS.maxRecvMessageBytes,
     credentials: options.credentials ?? grpc.ServerCredentials.createInsecure(),
+    interceptors: Object.freeze([...(options.interceptors ?? [])]),
     shutdownGraceMs: options.shutdownGraceMs ?? RECEIVER_DEFAULTS.shutdownGraceMs,
+    guard: options.guard ?? {},
+    connection: Object.freeze({ ...options.connection }),
   };
   const problems: string[] = [];
   const match = HOST_PORT.exec(resolved.address ?? '');
@@ -56,6 +74,7 @@ export function resolveReceiverOptions(options: OtlpGrpcReceiverOptions): Resolv
   if (!Number.isFinite(resolved.shutdownGraceMs) || resolved.shutdownGraceMs < 0) {
     problems.push(`shutdownGraceMs must be >= 0, got ${resolved.shutdownGraceMs}`);
   }
+  problems.push(...connectionLimitProblems(resolved.connection));
   if (problems.length > 0) throw new Error(`OtlpGrpcReceiver: invalid options: ${problems.join('; ')}`);
   return Object.freeze(resolved);
 }

@@ -1,7 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Lifecycle } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
+import { RequestGuard, type RequestGuardStats } from '../limits/requestGuard';
 import { exportHandler } from './handler';
+import { grpcServerOptions } from './limits';
+import { type TcpListener, listenNoDelay } from './noDelayListener';
 import { type OtlpGrpcReceiverOptions, type ResolvedReceiverOptions, resolveReceiverOptions } from './options';
 import { TRACE_SERVICE_DEFINITION } from './service';
 
@@ -15,7 +18,9 @@ import { TRACE_SERVICE_DEFINITION } from './service';
 export class OtlpGrpcReceiver implements Lifecycle {
   private readonly options: ResolvedReceiverOptions;
   private readonly log: Logger;
+  private readonly guard: RequestGuard;
   private server?: grpc.Server;
+  private listener?: TcpListener;
   private boundPort?: number;
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
@@ -24,6 +29,12 @@ export class OtlpGrpcReceiver implements Lifecycle {
   constructor(options: OtlpGrpcReceiverOptions) {
     this.options = resolveReceiverOptions(options);
     this.log = options.logger.child({ component: 'receiver/otlpgrpc' });
+    this.guard = new RequestGuard(this.options.guard);
+  }
+
+  /** Requests in flight, accepted, and refused by reason (see RequestGuardStats); a fresh snapshot each call. */
+  stats(): RequestGuardStats {
+    return this.guard.stats();
   }
 
   /** The bound TCP port (the real one when the address asked for port 0). Throws before `start()` resolves. */
@@ -49,12 +60,17 @@ export class OtlpGrpcReceiver implements Lifecycle {
   }
 
   private async listen(): Promise<void> {
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': this.options.maxRecvMessageBytes });
-    server.addService(TRACE_SERVICE_DEFINITION, { Export: exportHandler(this.options.next, this.log) });
-    this.server = server;
-    this.boundPort = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(this.options.address, this.options.credentials, (err, port) => (err ? reject(err) : resolve(port)));
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': this.options.maxRecvMessageBytes,
+      ...grpcServerOptions(this.options.connection),
+      interceptors: [...this.options.interceptors],
     });
+    server.addService(TRACE_SERVICE_DEFINITION, { Export: exportHandler(this.options.next, this.log, this.guard) });
+    this.server = server;
+    // Our own listener rather than bindAsync: it sets TCP_NODELAY (see noDelayListener.ts).
+    const onError = (err: Error) => this.log.error({ err }, 'OTLP/gRPC listener error');
+    this.listener = await listenNoDelay(server, this.options.credentials, this.options.address, onError);
+    this.boundPort = this.listener.port;
     this.log.info({ address: this.options.address, port: this.boundPort }, 'OTLP/gRPC receiver listening');
   }
 
@@ -62,6 +78,7 @@ export class OtlpGrpcReceiver implements Lifecycle {
     await this.starting?.catch(() => undefined); // a failed bind still leaves a server to close
     const server = this.server;
     if (!server) return;
+    this.listener?.close(); // no new connections; grpc-js closes the ones it has below
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         this.log.warn({ graceMs }, 'in-flight requests outlived the grace period; closing connections');

@@ -1,0 +1,3 @@
+export { CircuitBreaker, CIRCUIT_STATE_VALUE } from './circuitBreaker';
+export type { CallTicket, CircuitBreakerOptions, CircuitBreakerStats, CircuitState } from './circuitBreaker';
+export { BreakerBulkLookup, BreakerSingleLookup, CIRCUIT_OPEN_REASON } from './breakerLookups';

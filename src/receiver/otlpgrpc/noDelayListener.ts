@@ -1,0 +1,48 @@
+import * as grpc from '@grpc/grpc-js';
+import net from 'node:net';
+import { splitAddress } from '../../util/address';
+
+/** A TCP listener feeding a grpc-js server. */
+export interface TcpListener {
+  /** The bound port (the real one for port 0). */
+  readonly port: number;
+  /** Stops accepting connections; the grpc-js server closes the ones it has. */
+  close(): void;
+}
+
+/**
+ * Serves `server` on `address` (host:port, IPv6 in brackets) with TCP_NODELAY
+ * on every accepted socket. grpc-js's own bindAsync leaves Nagle's algorithm
+ * on for server sockets, which holds back the small HTTP/2 frames (WINDOW_UPDATE,
+ * response headers) a request waits for; Go servers such as the Collector set
+ * TCP_NODELAY. grpc-js's public connection injector takes sockets from a
+ * `net.Server` of ours instead. A host name listens on the first address it
+ * resolves to (bindAsync would listen on all of them).
+ */
+export async function listenNoDelay(
+  server: grpc.Server,
+  credentials: grpc.ServerCredentials,
+  address: string,
+  onError: (err: Error) => void,
+): Promise<TcpListener> {
+  const { host, port } = splitAddress(address);
+  const injector = server.createConnectionInjector(credentials);
+  const tcp = net.createServer({ noDelay: true }, (socket) => injector.injectConnection(socket));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, host, () => {
+        tcp.off('error', reject);
+        tcp.on('error', onError); // e.g. EMFILE on accept: reported, never an uncaught 'error' event
+        resolve();
+      });
+    });
+  } catch (err) {
+    injector.destroy();
+    throw err;
+  }
+  return {
+    port: (tcp.address() as net.AddressInfo).port,
+    close: () => tcp.close(),
+  };
+}

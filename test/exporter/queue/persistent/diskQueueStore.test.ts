@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFile, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import { DiskQueueStore, RECORD_HEADER_BYTES, type DiskQueueStoreOptions } from '../../../../src/exporter/queue/persistent/index';
+import type { StoredBatch } from '../../../../src/exporter/queue/store';
+import { silentLogger } from '../../../../src/telemetry/logger';
+import { recordingLogger } from '../fakes';
+import { nameOf, namedBatch, recordsOnDisk, segmentFiles, tempDir } from './support';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function freshDir(): Promise<string> {
+  const { dir, cleanup } = await tempDir();
+  cleanups.push(cleanup);
+  return dir;
+}
+
+/** Opens a store on `dir`; closed after the test unless the test closes it. */
+async function opened(dir: string, options: Partial<DiskQueueStoreOptions> = {}): Promise<{ store: DiskQueueStore; owed: StoredBatch[] }> {
+  const store = new DiskQueueStore({ dir, logger: silentLogger(), ...options });
+  const owed = [...(await store.open())];
+  cleanups.push(() => store.close());
+  return { store, owed };
+}
+
+const names = (entries: readonly StoredBatch[]) => entries.map((e) => nameOf(e.batch.bytes));
+
+describe('DiskQueueStore writing', () => {
+  it('has a record on disk by the time append resolves', async () => {
+    const dir = await freshDir();
+    const { store } = await opened(dir);
+
+    await store.append(namedBatch('a', 3));
+
+    const onDisk = await recordsOnDisk(dir);
+    assert.deepEqual(onDisk.map((r) => [nameOf(r.payload), r.spanCount]), [['a', 3]]);
+    assert.deepEqual([store.stats().persistedBatches, store.stats().persistedSpans, store.stats().syncs], [1, 3, 1]);
+  });
+
+  it('lets concurrent appends share one fsync (group commit), keeping their order', async () => {
+    const dir = await freshDir();
+    const { store } = await opened(dir);
+
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(namedBatch(String(i)))));
+
+    const stats = store.stats();
+    assert.equal(stats.persistedBatches, 50);
+    assert.ok(stats.syncs <= 3, `50 concurrent appends took ${stats.syncs} fsyncs`);
+    assert.deepEqual((await recordsOnDisk(dir)).map((r) => nameOf(r.payload)), Array.from({ length: 50 }, (_, i) => String(i)));
+  });
+
+  it('starts a new segment once one is full, and deletes a segment once all of it was acked', async () => {
+    const dir = await freshDir();
+    const { store } = await opened(dir, { segmentBytes: 100 });
+    const entries: StoredBatch[] = [];
+    for (let i = 0; i < 6; i++) entries.push(await store.append(namedBatch(`record-${i}`.padEnd(60, '.'))));
+    const before = await segmentFiles(dir);
+    assert.ok(before.length >= 3, `expected several segments, got ${before.length}`);
+
+    entries.slice(0, 4).forEach((e) => store.ack(e));
+    await store.close();
+
+    const after = await segmentFiles(dir);
+    assert.ok(after.length < before.length, 'fully delivered segments are gone');
+    assert.deepEqual(names((await opened(dir)).owed), ['record-4', 'record-5'].map((n) => n.padEnd(60, '.')));
+  });
+
+  it('rejects appends once closed', async () => {
+    const { store } = await opened(await freshDir());
+    await store.close();
+    await assert.rejects(store.append(namedBatch('late')), /not open/);
+  });
+});
+
+describe('DiskQueueStore after a restart', () => {
+  it('owes exactly the batches that were not acked, oldest first, with their span counts', async () => {
+    const dir = await freshDir();
+    const first = await opened(dir);
+    const entries = [];
+    for (const name of ['a', 'b', 'c', 'd']) entries.push(await first.store.append(namedBatch(name, name.charCodeAt(0))));
+    first.store.ack(entries[1]);
+    first.store.ack(entries[3]);
+    await first.store.close();
+
+    const second = await opened(dir);
+    assert.deepEqual(second.owed.map((e) => [nameOf(e.batch.bytes), e.batch.spanCount]), [['a', 97], ['c', 99]]);
+    assert.deepEqual([second.store.stats().replayedBatches, second.store.stats().replayedSpans], [2, 196]);
+
+    // New records follow the old ones, and acks of replayed records count.
+    await second.store.append(namedBatch('e'));
+    second.owed.forEach((e) => second.store.ack(e));
+    await second.store.close();
+    assert.deepEqual(names((await opened(dir)).owed), ['e']);
+  });
+
+  it('recovers from a torn last write and a damaged record: skips and counts the damage, keeps the rest, appends cleanly after', async () => {
+    const dir = await freshDir();
+    const { logger, records: logs } = recordingLogger();
+    const first = await opened(dir);
+    for (const name of ['a', 'b', 'c']) await first.store.append(namedBatch(name));
+    await first.store.close();
+    const [segment] = await segmentFiles(dir);
+    const file = path.join(dir, segment);
+    const bytes = await readFile(file);
+    bytes[RECORD_HEADER_BYTES + 'batch:a'.length + RECORD_HEADER_BYTES] ^= 0x20; // b's payload
+    await writeFile(file, bytes);
+    await appendFile(file, Buffer.concat([bytes.subarray(0, RECORD_HEADER_BYTES), Buffer.from('batch:')])); // half a record
+
+    const second = await opened(dir, { logger });
+    assert.deepEqual(names(second.owed), ['a', 'c']);
+    assert.deepEqual([second.store.stats().corruptedRecords, second.store.stats().truncatedBytes], [1, RECORD_HEADER_BYTES + 6]);
+    assert.equal(logs.filter((r) => /checksum did not match/.test(String(r.msg))).length, 1, 'logged once');
+    await second.store.append(namedBatch('d'));
+    await second.store.close();
+
+    const third = await opened(dir);
+    assert.deepEqual(names(third.owed), ['a', 'c', 'd']);
+    assert.equal(third.store.stats().truncatedBytes, 0, 'the torn tail was cut off for good');
+    assert.equal(third.store.stats().corruptedRecords, 1, 'the damaged record is reported while its segment remains');
+  });
+
+  it('ignores a torn ack write: the record is owed again (a duplicate, never a loss)', async () => {
+    const dir = await freshDir();
+    const first = await opened(dir);
+    const a = await first.store.append(namedBatch('a'));
+    await first.store.append(namedBatch('b'));
+    first.store.ack(a);
+    await first.store.close();
+    const ackFile = (await readdir(dir)).find((n) => n.endsWith('.ack'))!;
+    await truncate(path.join(dir, ackFile), 7);
+
+    assert.deepEqual(names((await opened(dir)).owed), ['a', 'b']);
+  });
+
+  it('deletes segments that were fully delivered and ack files without a segment', async () => {
+    const dir = await freshDir();
+    const first = await opened(dir);
+    const a = await first.store.append(namedBatch('a'));
+    first.store.ack(a);
+    await first.store.close(); // the active segment is sealed on close, so it goes
+    await writeFile(path.join(dir, 'seg-0000000000000099.ack'), Buffer.alloc(12));
+
+    const second = await opened(dir);
+    assert.deepEqual(second.owed, []);
+    assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('seg-')), []);
+  });
+});
+
+describe('DiskQueueStore directory lock', () => {
+  it('refuses a directory another live process holds, naming it', async () => {
+    const dir = await freshDir();
+    await writeFile(path.join(dir, 'queue.lock'), String(process.ppid)); // alive: it runs this test
+    await assert.rejects(new DiskQueueStore({ dir, logger: silentLogger() }).open(), /in use by process \d+/);
+  });
+
+  it('takes over the lock of a process that is gone (kill -9)', async () => {
+    const dir = await freshDir();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    await writeFile(path.join(dir, 'queue.lock'), dead);
+    const { store } = await opened(dir);
+    await store.append(namedBatch('a'));
+  });
+
+  it('releases the lock on close', async () => {
+    const dir = await freshDir();
+    const { store } = await opened(dir);
+    await store.close();
+    assert.deepEqual((await readdir(dir)).filter((n) => n === 'queue.lock'), []);
+  });
+});

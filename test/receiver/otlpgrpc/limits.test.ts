@@ -1,0 +1,158 @@
+/**
+ * The OTLP/gRPC receiver's limits, over real gRPC on port 0: concurrency cap,
+ * memory admission, processing deadline, connection settings.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { PipelineError } from '../../../src/errors';
+import type { TraceBatch, TracesConsumer } from '../../../src/pipeline/consumer';
+import { MemoryLimiter } from '../../../src/receiver/limits/index';
+import { OtlpGrpcReceiver, STATUS_DETAILS_KEY, decodeRetryDelayMs } from '../../../src/receiver/otlpgrpc/index';
+import { grpcServerOptions } from '../../../src/receiver/otlpgrpc/limits';
+import type { OtlpGrpcReceiverOptions } from '../../../src/receiver/otlpgrpc/options';
+import { silentLogger } from '../../../src/telemetry/logger';
+import { encodeRequest, makeRequest } from '../../helpers/otlpFixtures';
+import { type RawOutcome, rawClient } from '../../helpers/rawGrpcClient';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A next stage that holds every batch until `release()`. */
+function heldStage() {
+  const batches: TraceBatch[] = [];
+  let releases: Array<() => void> = [];
+  const stage: TracesConsumer & { batches: TraceBatch[]; release(): void } = {
+    batches,
+    consumeTraces(batch) {
+      batches.push(batch);
+      return new Promise<void>((resolve) => releases.push(resolve));
+    },
+    release() {
+      for (const r of releases) r();
+      releases = [];
+    },
+  };
+  return stage;
+}
+
+async function start(next: TracesConsumer, options: Partial<OtlpGrpcReceiverOptions> = {}) {
+  const receiver = new OtlpGrpcReceiver({ address: '127.0.0.1:0', next, logger: silentLogger(), ...options });
+  await receiver.start();
+  cleanups.push(() => receiver.shutdown({ graceMs: 0 }));
+  const client = rawClient(receiver.port);
+  cleanups.push(() => client.close());
+  return { receiver, client };
+}
+
+function retryDelayOf(outcome: RawOutcome): number | undefined {
+  const details = outcome.metadata.get(STATUS_DETAILS_KEY)[0];
+  return Buffer.isBuffer(details) ? decodeRetryDelayMs(details) : undefined;
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 2));
+}
+
+const request = () => encodeRequest(makeRequest({ spans: 2 }));
+
+describe('OtlpGrpcReceiver limits', () => {
+  it('refuses requests beyond maxConcurrentRequests with UNAVAILABLE and a RetryInfo, and accepts again once one finishes', async () => {
+    const stage = heldStage();
+    const { receiver, client } = await start(stage, { guard: { maxConcurrentRequests: 2, retryAfterMs: 250 } });
+    const first = client.export(request());
+    const second = client.export(request());
+    await until(() => stage.batches.length === 2);
+
+    const refused = await client.export(request());
+
+    assert.equal(refused.code, grpc.status.UNAVAILABLE);
+    assert.match(refused.details, /too many concurrent requests/);
+    assert.equal(retryDelayOf(refused), 250);
+    assert.equal(stage.batches.length, 2, 'the refused request never reached the next stage');
+    stage.release();
+    assert.deepEqual([(await first).code, (await second).code], [grpc.status.OK, grpc.status.OK]);
+    const third = client.export(request());
+    await until(() => stage.batches.length === 3);
+    stage.release();
+    assert.equal((await third).code, grpc.status.OK);
+    assert.deepEqual(receiver.stats(), { inFlight: 0, accepted: 3, refused: { concurrency_limit: 1 } });
+  });
+
+  it('refuses every request with UNAVAILABLE and a RetryInfo while the memory limiter is over its soft limit', async () => {
+    let usedMiB = 10;
+    const memory = new MemoryLimiter({ limitBytes: 100 * 2 ** 20, readMemory: () => usedMiB * 2 ** 20, retryAfterMs: 2_000, logger: silentLogger() });
+    const stage = heldStage();
+    const { receiver, client } = await start({ consumeTraces: async (b) => void stage.batches.push(b) }, { guard: { admissions: [memory] } });
+
+    usedMiB = 90;
+    memory.check();
+    const refused = await client.export(request());
+    assert.equal(refused.code, grpc.status.UNAVAILABLE);
+    assert.match(refused.details, /memory limit reached/);
+    assert.equal(retryDelayOf(refused), 2_000);
+    assert.equal(stage.batches.length, 0);
+
+    usedMiB = 50;
+    memory.check();
+    assert.equal((await client.export(request())).code, grpc.status.OK);
+    assert.deepEqual(receiver.stats().refused, { memory_limit: 1 });
+  });
+
+  it('answers DEADLINE_EXCEEDED to a request still being processed at requestTimeoutMs', async () => {
+    const stage = heldStage();
+    const { receiver, client } = await start(stage, { guard: { requestTimeoutMs: 50 } });
+    const started = Date.now();
+
+    const late = await client.export(request());
+
+    assert.equal(late.code, grpc.status.DEADLINE_EXCEEDED);
+    assert.match(late.details, /not processed within 50 ms/);
+    assert.ok(Date.now() - started < 2_000);
+    stage.release();
+    assert.deepEqual(receiver.stats().refused, { deadline_exceeded: 1 });
+  });
+
+  it('serves with keepalive and connection-age settings, and rejects bad ones at construction', async () => {
+    const { client } = await start(heldStage(), {
+      connection: { keepaliveTimeMs: 60_000, keepaliveTimeoutMs: 5_000, maxConnectionIdleMs: 300_000, maxConnectionAgeMs: 600_000, maxConnectionAgeGraceMs: 30_000 },
+      guard: { requestTimeoutMs: 20 },
+    });
+    assert.equal((await client.export(request())).code, grpc.status.DEADLINE_EXCEEDED, 'it serves');
+    assert.throws(
+      () => new OtlpGrpcReceiver({ address: '127.0.0.1:0', next: heldStage(), logger: silentLogger(), connection: { keepaliveTimeMs: 0, maxConnectionAgeMs: 1.5 } }),
+      (err: Error) => /connection\.keepaliveTimeMs/.test(err.message) && /connection\.maxConnectionAgeMs/.test(err.message),
+    );
+  });
+
+  it('maps the connection settings to grpc-js server options, leaving unset ones to grpc-js', () => {
+    assert.deepEqual(grpcServerOptions({ keepaliveTimeMs: 1000, maxConnectionIdleMs: 2000 }), {
+      'grpc.keepalive_time_ms': 1000,
+      'grpc.max_connection_idle_ms': 2000,
+    });
+    assert.deepEqual(grpcServerOptions(undefined), {});
+  });
+
+  it('listens on an IPv6 address given in brackets', async (t) => {
+    const receiver = new OtlpGrpcReceiver({ address: '[::1]:0', next: { consumeTraces: async () => undefined }, logger: silentLogger() });
+    try {
+      await receiver.start();
+    } catch {
+      t.skip('no IPv6 loopback here');
+      return;
+    } finally {
+      cleanups.push(() => receiver.shutdown({ graceMs: 0 }));
+    }
+    const client = new grpc.Client(`[::1]:${receiver.port}`, grpc.credentials.createInsecure());
+    cleanups.push(() => client.close());
+    await new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 2_000, (err) => (err ? reject(err) : resolve())));
+  });
+
+  it('a refusal of the next stage is counted under its code', async () => {
+    const { receiver, client } = await start({ consumeTraces: () => Promise.reject(new PipelineError('resource_exhausted', 'sending queue is full', 1000)) });
+    assert.equal((await client.export(request())).code, grpc.status.UNAVAILABLE);
+    assert.deepEqual(receiver.stats().refused, { resource_exhausted: 1 });
+  });
+});
