@@ -1,11 +1,15 @@
 # genesys-otel-enricher: OTLP/gRPC in, spans stamped with Genesys Cloud identity, OTLP/gRPC out.
 #
 #   docker build -t genesys-otel-enricher .
-#   docker run -p 4317:4317 -p 8081:8081 \
+#   docker run -p 4317:4317 -p 4318:4318 -p 8081:8081 \
 #     -e ENRICHER_EXPORT_OTLP_ENDPOINT=http://jaeger:4317 genesys-otel-enricher
 #
 # Without GENESYS_CLIENT_ID the service starts its built-in Genesys simulator; set
 # GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and GENESYS_REGION for a real org.
+# A YAML configuration file instead (environment variables still override it):
+#   docker run -v "$PWD/enricher.yaml:/etc/enricher/enricher.yaml:ro" \
+#     -e ENRICHER_CONFIG=/etc/enricher/enricher.yaml genesys-otel-enricher
+# The image's ENRICHER_ADMIN_ADDRESS (below) overrides admin.address of a file, so the HEALTHCHECK holds.
 # docker-compose.yml beside this file runs the whole demo topology.
 
 # ---- build: full dependency tree (TypeScript is a dev dependency), compile src/ into dist/ ----
@@ -37,8 +41,9 @@ ENV ENRICHER_ADMIN_ADDRESS=0.0.0.0:8081
 # The official node image ships an unprivileged "node" user (uid 1000).
 USER node
 
-# 4317: OTLP/gRPC receiver (ENRICHER_OTLP_GRPC_ADDRESS). 8081: admin and GET /healthz.
-EXPOSE 4317 8081
+# 4317: OTLP/gRPC receiver (ENRICHER_OTLP_GRPC_ADDRESS). 4318: OTLP/HTTP receiver
+# (ENRICHER_OTLP_HTTP_ADDRESS). 8081: admin and GET /healthz.
+EXPOSE 4317 4318 8081
 
 # Slim images have no curl or wget: node itself asks /healthz. The port follows
 # ENRICHER_ADMIN_ADDRESS above; override the health check if you move it.

@@ -46,6 +46,13 @@ describe('docker-compose.yml', () => {
     assert.equal(published?.hostPort, 14317);
   });
 
+  it('receives OTLP/HTTP on every interface of the container and publishes it on host port 14318', () => {
+    const { host, port } = parseHostPort(enricherEnv.ENRICHER_OTLP_HTTP_ADDRESS ?? '');
+    assert.equal(host, '0.0.0.0');
+    const published = (enricher.ports ?? []).map(parsePortMapping).find((p) => p.containerPort === port);
+    assert.equal(published?.hostPort, 14318);
+  });
+
   it('publishes the admin port on the host loopback only', () => {
     const { host, port } = parseHostPort(enricherEnv.ENRICHER_ADMIN_ADDRESS ?? '');
     assert.equal(host, '0.0.0.0', 'inside the container the admin server must be reachable by port publishing');

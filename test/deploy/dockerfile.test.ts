@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CLI_SOURCE, DEFAULT_OTLP_GRPC_ADDRESS, ENV_VARS, HEALTH_PATH } from './support/contract';
+import { CLI_SOURCE, DEFAULT_OTLP_GRPC_ADDRESS, DEFAULT_OTLP_HTTP_ADDRESS, ENV_VARS, HEALTH_PATH } from './support/contract';
 import { envAssignments, execForm, parseDockerfile, splitFlags, type Instruction, type Stage } from './support/dockerfile';
 import { parseHostPort } from './support/endpoints';
 import { readRepoFile } from './support/repoFiles';
@@ -57,9 +57,10 @@ describe('Dockerfile', () => {
     assert.equal(runtimeEnv().ENRICHER_ADMIN_ADDRESS, '0.0.0.0:8081');
   });
 
-  it('exposes the default OTLP/gRPC port and the admin port', () => {
+  it('exposes the default OTLP/gRPC and OTLP/HTTP ports and the admin port', () => {
     const exposed = all(runtime, 'EXPOSE').flatMap((i) => i.args.split(/\s+/)).map((p) => Number(p.split('/')[0]));
-    assert.deepEqual(exposed.sort(), [parseHostPort(DEFAULT_OTLP_GRPC_ADDRESS).port, adminPort()].sort());
+    const expected = [parseHostPort(DEFAULT_OTLP_GRPC_ADDRESS).port, parseHostPort(DEFAULT_OTLP_HTTP_ADDRESS).port, adminPort()];
+    assert.deepEqual(exposed.sort(), expected.sort());
   });
 
   it('checks health with node (no curl in slim images) on /healthz of the admin port', () => {

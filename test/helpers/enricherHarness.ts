@@ -4,10 +4,12 @@
  * root from environment-style settings, and a gRPC sink standing in for Jaeger.
  */
 import { PassThrough } from 'node:stream';
+import * as grpc from '@grpc/grpc-js';
 import { configFromEnv } from '../../src/config/index';
 import { startService, type RunningService } from '../../src/service/index';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index';
 import { silentLogger } from '../../src/telemetry/logger';
+import { certPath, readCert } from './certs';
 import { GrpcSink } from './grpcSink';
 import { createOtelClient, type OtelClient } from './otelClient';
 
@@ -15,6 +17,8 @@ export interface HarnessOptions {
   /** Extra environment variables (ENRICHER_*), on top of the harness's. */
   env?: Record<string, string>;
   simulator?: SimulatorOptions;
+  /** The sink serves TLS with the test server certificate; the enricher exports to https:// trusting the test CA. */
+  sinkTls?: boolean;
 }
 
 export interface Harness {
@@ -28,17 +32,21 @@ export interface Harness {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sim = await startSimulator(options.simulator);
-  const sink = await GrpcSink.start();
+  const sink = await GrpcSink.start({ credentials: options.sinkTls ? sinkTlsCredentials() : undefined });
   const config = configFromEnv({
     GENESYS_CLIENT_ID: sim.clientId,
     GENESYS_CLIENT_SECRET: sim.clientSecret,
     GENESYS_API_URL: sim.url,
     ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0',
+    ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:0',
     ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0',
     ENRICHER_EXPORT_OTLP_ENDPOINT: sink.endpoint,
+    ...(options.sinkTls ? { ENRICHER_EXPORT_OTLP_ENDPOINT: `https://localhost:${sink.port}`, ENRICHER_EXPORT_TLS_CA_FILE: certPath('ca') } : {}),
     ENRICHER_EXPORT_RETRY_INITIAL_MS: '50',
     ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS: '200',
     ENRICHER_SHUTDOWN_GRACE_MS: '2000',
+    // Generous, so a loaded CI machine never turns a slow look-up into `failed`; budget tests set their own.
+    ENRICHER_LOOKUP_BUDGET_MS: '5000',
     ...options.env,
   });
   const service = await startService(config, { logger: silentLogger(), debugOutput: new PassThrough() });
@@ -73,4 +81,9 @@ export async function sendSpans(
     client.tracer.startSpan(`op-${i}`, { attributes }).end();
   });
   await client.flush();
+}
+
+/** Server credentials of a TLS sink: the test server certificate, no client certificate asked. */
+export function sinkTlsCredentials(): grpc.ServerCredentials {
+  return grpc.ServerCredentials.createSsl(null, [{ cert_chain: readCert('server'), private_key: readCert('server', 'key') }], false);
 }

@@ -13,6 +13,8 @@ export interface SinkRequest {
   readonly bytes: Buffer;
   /** protobufjs plain object: 64-bit integers as strings, bytes as Buffers. */
   readonly decoded: Record<string, unknown>;
+  /** The call's metadata (custom headers such as authorization). */
+  readonly metadata: grpc.Metadata;
 }
 
 /** A span flattened with its resource and scope, attribute values unwrapped. */
@@ -47,13 +49,17 @@ export class GrpcSink {
   private held: Array<() => void> | undefined;
   private waiters = new Set<Waiter>();
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly credentials: grpc.ServerCredentials,
+  ) {}
 
-  /** Starts a sink on 127.0.0.1 and a free port. */
-  static async start(): Promise<GrpcSink> {
+  /** Starts a sink on 127.0.0.1 and a free port; plaintext unless given TLS `credentials`. */
+  static async start(options: { credentials?: grpc.ServerCredentials } = {}): Promise<GrpcSink> {
+    const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
     const server = new grpc.Server();
-    const port = await bind(server, 0);
-    const sink = new GrpcSink(port);
+    const port = await bind(server, 0, credentials);
+    const sink = new GrpcSink(port, credentials);
     sink.attach(server);
     return sink;
   }
@@ -92,7 +98,7 @@ export class GrpcSink {
   async restart(): Promise<void> {
     if (this.server) return;
     const server = new grpc.Server();
-    await bind(server, this.port);
+    await bind(server, this.port, this.credentials);
     this.attach(server);
   }
 
@@ -135,16 +141,18 @@ export class GrpcSink {
   }
 
   private attach(server: grpc.Server): void {
-    server.addService(SINK_SERVICE, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onExport(call.request, cb) });
+    server.addService(SINK_SERVICE, {
+      Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onExport(call.request, cb, call.metadata),
+    });
     this.server = server;
   }
 
-  private onExport(bytes: Buffer, callback: grpc.sendUnaryData<Buffer>): void {
+  private onExport(bytes: Buffer, callback: grpc.sendUnaryData<Buffer>, metadata: grpc.Metadata): void {
     this.calls++;
     const answer = () => {
       const failure = this.failures.shift();
       if (failure) callback(statusOf(failure));
-      else this.accept(bytes, callback);
+      else this.accept(bytes, callback, metadata);
       this.notify();
     };
     if (this.held) this.held.push(answer);
@@ -156,7 +164,7 @@ export class GrpcSink {
     for (const check of [...this.waiters]) check();
   }
 
-  private accept(bytes: Buffer, callback: grpc.sendUnaryData<Buffer>): void {
+  private accept(bytes: Buffer, callback: grpc.sendUnaryData<Buffer>, metadata: grpc.Metadata): void {
     const type = exportRequestType();
     let decoded: Record<string, unknown>;
     try {
@@ -165,7 +173,7 @@ export class GrpcSink {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: `undecodable request: ${(err as Error).message}` });
       return;
     }
-    this.requests.push({ bytes: Buffer.from(bytes), decoded });
+    this.requests.push({ bytes: Buffer.from(bytes), decoded, metadata });
     callback(null, Buffer.alloc(0));
   }
 }
@@ -183,9 +191,9 @@ const SINK_SERVICE: grpc.ServiceDefinition = {
   },
 };
 
-function bind(server: grpc.Server, port: number): Promise<number> {
+function bind(server: grpc.Server, port: number, credentials: grpc.ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(`127.0.0.1:${port}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
   });
 }
 

@@ -3,6 +3,7 @@
  * BatchSpanProcessor to the official OTLP/gRPC exporter. Spans are exported
  * only on `flush()` (or when a batch of 512 fills), so one flush is one request.
  */
+import * as grpc from '@grpc/grpc-js';
 import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -19,6 +20,10 @@ export interface OtelClientOptions {
   readonly compression?: 'none' | 'gzip';
   /** Export timeout, ms. Default 5000. */
   readonly timeoutMs?: number;
+  /** TLS channel credentials (then the URL is https://localhost:<port>, matching the test certificate). Default plaintext. */
+  readonly credentials?: grpc.ChannelCredentials;
+  /** Metadata sent with every export, e.g. authorization. */
+  readonly metadata?: Record<string, string>;
 }
 
 export interface OtelClient {
@@ -31,7 +36,9 @@ export interface OtelClient {
 
 export function createOtelClient(options: OtelClientOptions): OtelClient {
   const exporter = new OTLPTraceExporter({
-    url: `http://127.0.0.1:${options.port}`,
+    url: options.credentials ? `https://localhost:${options.port}` : `http://127.0.0.1:${options.port}`,
+    credentials: options.credentials,
+    metadata: options.metadata ? metadataOf(options.metadata) : undefined,
     // The SDK types this as a string enum from a package we do not depend on directly.
     compression: (options.compression ?? 'none') as ExporterConfig['compression'],
     timeoutMillis: options.timeoutMs ?? 5_000,
@@ -46,4 +53,10 @@ export function createOtelClient(options: OtelClientOptions): OtelClient {
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
+}
+
+function metadataOf(entries: Record<string, string>): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(entries)) metadata.set(key, value);
+  return metadata;
 }

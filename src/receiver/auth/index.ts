@@ -1,0 +1,2 @@
+export { AUTHORIZATION, BearerTokenAuth } from './bearerToken';
+export { bearerTokenInterceptor } from './grpcInterceptor';
