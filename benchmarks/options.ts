@@ -10,15 +10,22 @@ export interface BenchOptions {
   readonly durationMs: number;
   /** Requests in flight. */
   readonly concurrency: number;
+  /** Sections to run, in run order. */
+  readonly sections: readonly Section[];
 }
 
-export const USAGE = `usage: node dist/benchmarks/run.js [--quick] [--rounds N] [--warmup S] [--duration S] [--concurrency N]
+/** The parts of a run, in the order they run (the latency section needs the per-core maximum). */
+export const SECTIONS = ['per-core', 'latency', 'cores', 'cold-start', 'memory'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const USAGE = `usage: node dist/benchmarks/run.js [--quick] [--rounds N] [--warmup S] [--duration S] [--concurrency N] [--sections a,b]
 
   --quick          CI check: 1 round, 1 s warm-up, 2 s measured (flags below still override)
-  --rounds N       rounds per variant, alternating passthrough / enricher (default 3)
+  --rounds N       rounds per variant, variants alternating (default 3)
   --warmup S       seconds of load before each measured window (default 3)
   --duration S     seconds of each measured window (default 10)
   --concurrency N  requests in flight (default 16)
+  --sections LIST  comma-separated, default all: ${['per-core', 'latency', 'cores', 'cold-start', 'memory'].join(',')}
 `;
 
 /** Parses argv; throws one Error naming every bad flag. */
@@ -31,6 +38,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       warmup: { type: 'string' },
       duration: { type: 'string' },
       concurrency: { type: 'string' },
+      sections: { type: 'string' },
     },
   });
   const problems: string[] = [];
@@ -49,7 +57,16 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     warmupMs: num('warmup', values.warmup, quick ? 1 : 3, 0.1, 600, false) * 1000,
     durationMs: num('duration', values.duration, quick ? 2 : 10, 0.5, 3600, false) * 1000,
     concurrency: num('concurrency', values.concurrency, 16, 1, 1024, true),
+    sections: sectionsOf(values.sections, problems),
   };
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return Object.freeze(options);
+}
+
+function sectionsOf(raw: string | undefined, problems: string[]): Section[] {
+  if (raw === undefined) return [...SECTIONS];
+  const asked = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const unknown = asked.filter((x) => !(SECTIONS as readonly string[]).includes(x));
+  if (unknown.length > 0 || asked.length === 0) problems.push(`--sections takes a comma-separated list of ${SECTIONS.join(', ')}; got "${raw}"`);
+  return SECTIONS.filter((x) => asked.includes(x));
 }

@@ -8,6 +8,10 @@ const FORWARD_DEADLINE_MS = 10_000;
 export interface PassthroughOptions {
   /** host:port of the OTLP/gRPC server to forward to. */
   target: string;
+  /** HTTP/2 receive window of its server, bytes; undefined keeps grpc-js's 64 KiB. */
+  serverWindowBytes?: number;
+  /** `grpc-node.flow_control_window` of its client channel, bytes (governs only what the sink sends back). */
+  clientWindowBytes?: number;
 }
 
 export interface RunningPassthrough {
@@ -27,7 +31,10 @@ export type PassthroughReady = { type: 'ready'; port: number };
  * (and its receiver and exporter) cost.
  */
 export async function startPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
-  const client = new grpc.Client(options.target, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+  const client = new grpc.Client(options.target, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    ...(options.clientWindowBytes ? { 'grpc-node.flow_control_window': options.clientWindowBytes } : {}),
+  });
   const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
   server.addService(RAW_TRACE_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
@@ -37,7 +44,7 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Run
       );
     },
   });
-  const listening = await listenNoDelay(server);
+  const listening = await listenNoDelay(server, options.serverWindowBytes);
   return {
     port: listening.port,
     close: () => {
@@ -47,11 +54,12 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Run
   };
 }
 
-/** Child-process entry: `passthrough.js --target host:port`; reports `ready`, stops on SIGTERM. */
+/** Child-process entry: `passthrough.js --target host:port [--server-window bytes] [--client-window bytes]`; reports `ready`, stops on SIGTERM. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { target: { type: 'string' } } });
+  const { values } = parseArgs({ options: { target: { type: 'string' }, 'server-window': { type: 'string' }, 'client-window': { type: 'string' } } });
   if (!values.target) throw new Error('passthrough: --target host:port is required');
-  const proxy = await startPassthrough({ target: values.target });
+  const bytes = (v: string | undefined) => (v ? Number(v) : undefined);
+  const proxy = await startPassthrough({ target: values.target, serverWindowBytes: bytes(values['server-window']), clientWindowBytes: bytes(values['client-window']) });
   process.once('SIGTERM', () => {
     proxy.close();
     process.exit(0);

@@ -27,6 +27,14 @@ export function pinned(core: number, argv: readonly string[]): string[] {
   return PINNING_UNAVAILABLE ? [...argv] : [TASKSET!, '-c', String(core), ...argv];
 }
 
+/**
+ * argv that runs `argv` on every CPU. Needed because children inherit the
+ * harness's own affinity (pinSelf put it on the driver core).
+ */
+export function onAllCores(argv: readonly string[]): string[] {
+  return PINNING_UNAVAILABLE ? [...argv] : [TASKSET!, '-c', `0-${os.cpus().length - 1}`, ...argv];
+}
+
 /** Moves every thread of the current process to `core`; false when that did not happen. */
 export function pinSelf(core: number): boolean {
   if (PINNING_UNAVAILABLE) return false;

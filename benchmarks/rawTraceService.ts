@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import net from 'node:net';
 import { TRACE_EXPORT_PATH } from '../src/otlp/protos';
+import { withServerWindow } from './serverWindow';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -48,10 +49,12 @@ export interface Listening {
  * net.Server default), which stalls the small WINDOW_UPDATE frames a large
  * request needs and adds milliseconds per hop; Go servers such as Jaeger and
  * the Collector set TCP_NODELAY. So the sink and the baseline do too, through
- * grpc-js's public connection injector.
+ * grpc-js's public connection injector. With `windowBytes`, the server's
+ * HTTP/2 receive windows (stream and connection) are that large instead of
+ * 64 KiB (see withServerWindow).
  */
-export async function listenNoDelay(server: grpc.Server): Promise<Listening> {
-  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+export async function listenNoDelay(server: grpc.Server, windowBytes?: number): Promise<Listening> {
+  const injector = withServerWindow(windowBytes, () => server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
   const tcp = net.createServer({ noDelay: true }, (socket) => injector.injectConnection(socket));
   await new Promise<void>((resolve, reject) => tcp.once('error', reject).listen(0, '127.0.0.1', resolve));
   return {

@@ -1,22 +1,26 @@
 /**
- * Enricher vs. a plain grpc-js pass-through, measured in one run on one machine.
- * `npm run bench` for figures, `--quick` for CI (checks that the harness and
- * both variants work and lose nothing). Method and reading: benchmarks/README.md.
+ * The enricher measured against a plain grpc-js pass-through, in one run on
+ * one machine: per core, latency at half load, all cores, cold start, memory.
+ * `npm run bench` for figures, `--quick` for CI (checks that every section
+ * runs and that nothing acknowledged is lost, not how fast anything is).
+ * Method and reading: benchmarks/README.md and docs/performance.md.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { enricherUnavailable, enricherVariant } from './enricherVariant';
+import type { RunningSimulator } from '../src/simulator/types';
+import { enricherUnavailable } from './enricherVariant';
 import { parseBenchOptions, USAGE, type BenchOptions } from './options';
-import { passthroughVariant } from './passthroughVariant';
 import { DRIVER_CORE, PINNING_UNAVAILABLE, pinSelf, SUBJECT_CORE } from './pinning';
 import { CLOCK_TICKS_PER_SECOND } from './procStat';
-import { roundLine, summaryTable } from './report';
 import { buildBenchRequest, syntheticPool, type BenchRequest } from './request';
-import { runRound, type RoundResult } from './round';
+import type { BenchContext } from './sections/context';
+import { coldStartSection } from './sections/coldStart';
+import { coresSection } from './sections/cores';
+import { latencySection } from './sections/latency';
+import { memorySection } from './sections/memory';
+import { perCoreSection } from './sections/perCore';
 import { startBenchSimulator } from './simulator';
-import type { Variant } from './subject';
-import type { RunningSimulator } from '../src/simulator/types';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -32,32 +36,27 @@ async function main(argv: string[]): Promise<number> {
   }
   pinSelf(DRIVER_CORE);
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'enricher-bench-'));
-  const { variants, simulator, skipped } = await chooseVariants();
+  const { simulator, skipped } = await startSimulatorIfEnricher();
   try {
     const request = buildBenchRequest(simulator?.org ?? syntheticPool());
     const requestFile = path.join(logDir, 'request.bin');
     fs.writeFileSync(requestFile, request.bytes);
     printHeader(options, request, skipped);
+    const ctx: BenchContext = { options, request, requestFile, logDir, simulator };
 
-    const results = new Map<string, RoundResult[]>(variants.map((v) => [v.name, []]));
     let ok = true;
-    for (let round = 1; round <= options.rounds; round++) {
-      for (const variant of variants) {
-        const settings = { round, requestFile, spansPerRequest: request.spans, logDir, ...options };
-        try {
-          const r = await runRound(variant, settings);
-          results.get(variant.name)!.push(r);
-          console.log(roundLine(round, r));
-          if (r.ackedSpans === 0 || r.deliveredSpans < r.ackedSpans) ok = false;
-        } catch (e) {
-          ok = false;
-          console.log(`round ${round} ${variant.name}: FAILED: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      }
+    let maxSpansPerSecond: number | undefined;
+    for (const section of options.sections) {
+      if (section === 'per-core') {
+        const r = await perCoreSection(ctx);
+        ok &&= r.ok;
+        maxSpansPerSecond = r.enricherSpansPerSecond ?? r.passthroughSpansPerSecond;
+      } else if (section === 'latency') ok = (await latencySection(ctx, maxSpansPerSecond)).ok && ok;
+      else if (section === 'cores') ok = (await coresSection(ctx)).ok && ok;
+      else if (section === 'cold-start') ok = (await coldStartSection(ctx)).ok && ok;
+      else if (section === 'memory') ok = (await memorySection()).ok && ok;
     }
-    const finished = new Map([...results].filter(([, rs]) => rs.length > 0));
-    if (finished.size > 0) console.log(`\n${summaryTable(finished)}\n`);
-    console.log(ok ? 'every variant delivered every span it acknowledged' : `FAILED: a round lost acknowledged spans or did not run; logs in ${logDir}`);
+    console.log(ok ? '\nevery variant delivered every span it acknowledged' : `\nFAILED: a round lost acknowledged spans or did not run; logs in ${logDir}`);
     if (ok) fs.rmSync(logDir, { recursive: true, force: true });
     return ok ? 0 : 1;
   } finally {
@@ -65,28 +64,29 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The passthrough always; the enricher when it is built and the simulator starts. */
-async function chooseVariants(): Promise<{ variants: Variant[]; simulator?: RunningSimulator; skipped?: string }> {
+/** The simulator when the enricher is built (its variants need it); otherwise why not. */
+async function startSimulatorIfEnricher(): Promise<{ simulator?: RunningSimulator; skipped?: string }> {
   const missing = enricherUnavailable();
-  if (missing) return { variants: [passthroughVariant], skipped: missing };
+  if (missing) return { skipped: missing };
   const start = await startBenchSimulator();
-  if ('unavailable' in start) return { variants: [passthroughVariant], skipped: `Genesys simulator: ${start.unavailable}` };
-  return { variants: [passthroughVariant, enricherVariant(start.simulator)], simulator: start.simulator };
+  if ('unavailable' in start) return { skipped: `Genesys simulator: ${start.unavailable}` };
+  return { simulator: start.simulator };
 }
 
 function printHeader(o: BenchOptions, request: BenchRequest, skipped: string | undefined): void {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const pinning = PINNING_UNAVAILABLE
     ? `no CPU pinning (${PINNING_UNAVAILABLE}): figures are noisier`
-    : `subject on core ${SUBJECT_CORE}; load generator, sink and harness on core ${DRIVER_CORE}`;
-  console.log(`genesys-otel-enricher benchmark${o.quick ? ' (--quick)' : ''}: node ${process.version}, ${cpu} x${os.cpus().length}`);
+    : `subject on core ${SUBJECT_CORE} (sections 1-2); load generator, sink and harness on core ${DRIVER_CORE}`;
+  const [load1] = os.loadavg();
+  console.log(`genesys-otel-enricher benchmark${o.quick ? ' (--quick)' : ''}: node ${process.version}, ${cpu} x${os.cpus().length}, load average ${load1!.toFixed(2)} at start`);
   console.log(pinning);
   console.log(
     `request: ${request.spans} spans, ${(request.bytes.length / 1024).toFixed(0)} KiB, half with external.user.id (${request.distinctUsers} users); ` +
-      `concurrency ${o.concurrency}, warm-up ${o.warmupMs / 1000} s, measured ${o.durationMs / 1000} s, ${o.rounds} round(s) per variant; CPU clock ${CLOCK_TICKS_PER_SECOND} Hz`,
+      `warm-up ${o.warmupMs / 1000} s, measured ${o.durationMs / 1000} s, ${o.rounds} round(s) per variant, alternating; medians; CPU clock ${CLOCK_TICKS_PER_SECOND} Hz`,
   );
+  console.log('enricher: the service at its defaults, except ENRICHER_EXPORT_COMPRESSION=none (the passthrough forwards uncompressed) and ENRICHER_OTLP_HTTP_ADDRESS=off');
   if (skipped) console.log(`enricher: SKIPPED, ${skipped}; measuring the passthrough only`);
-  console.log('');
 }
 
 main(process.argv.slice(2)).then(

@@ -38,6 +38,11 @@ export interface EnrichmentSite {
    * key gives false.
    */
   has(key: string): boolean;
+  /**
+   * True when `has()` is true for at least one watched key. Lets a caller skip
+   * the per-key questions for the usual span, which carries none of them.
+   */
+  readonly anyWatched: boolean;
 }
 
 /** What `scan` found in one request. */

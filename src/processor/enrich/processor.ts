@@ -1,4 +1,4 @@
-import type { IdentityResolver, Resolution } from '../../directory/types';
+import type { IdentityResolver } from '../../directory/types';
 import type { Logger } from '../../telemetry/logger';
 import type { TraceBatch, TracesConsumer } from '../../pipeline/consumer';
 import type { EnrichmentSite, StringAttribute, TraceCodec } from '../codec/types';
@@ -18,6 +18,20 @@ export interface EnrichmentProcessorOptions {
   logger: Logger;
 }
 
+type Attributes = readonly StringAttribute[];
+
+/**
+ * What one request's distinct source values come to. Spans of one user
+ * repeat the same value, so the id is normalised and looked up once per
+ * value, not once per span. A value maps to its attributes, or to undefined
+ * while its id waits for the directory (`missValues[i]` has id `missIds[i]`).
+ */
+interface RequestPlan {
+  readonly byValue: Map<string, Attributes | undefined>;
+  readonly missValues: string[];
+  readonly missIds: string[];
+}
+
 /**
  * The enrichment stage: stamps each span (or resource) that carries a Genesys
  * user id with who that person is, then hands the batch on. It never fails a
@@ -33,55 +47,73 @@ export class EnrichmentProcessor implements TracesConsumer {
   async consumeTraces(batch: TraceBatch): Promise<void> {
     const { codec, next } = this.options;
     const scanned = codec.scan(batch.bytes); // throws invalid_argument on malformed input
-    if (scanned.sites.length === 0) {
+    const sites = scanned.sites;
+    if (sites.length === 0) {
       this.stats.passedThrough += scanned.spanCount;
       return next.consumeTraces({ bytes: batch.bytes, spanCount: scanned.spanCount });
     }
-    const ids = this.siteIds(scanned.sites);
-    const resolved = await this.resolveAll(ids);
-    const additions = scanned.sites.map((site, i) => this.additionsFor(site, ids[i], resolved));
-    const bytes = codec.apply(batch.bytes, scanned, additions);
+    const plan = this.plan(sites);
+    if (plan.missIds.length > 0) await this.waitForMisses(plan);
+    const bytes = codec.apply(batch.bytes, scanned, this.additions(sites, plan.byValue));
     return next.consumeTraces({ bytes, spanCount: scanned.spanCount });
   }
 
-  /** Normalised id per site (undefined: no usable id). */
-  private siteIds(sites: readonly EnrichmentSite[]): (string | undefined)[] {
-    const { normalizeId } = this.options;
-    return sites.map((s) => (s.sourceValue === undefined ? undefined : normalizeId(s.sourceValue)));
+  /** Cached answers at once, one probe per distinct value; the rest are misses. */
+  private plan(sites: readonly EnrichmentSite[]): RequestPlan {
+    const { normalizeId, resolver } = this.options;
+    const plan: RequestPlan = { byValue: new Map(), missValues: [], missIds: [] };
+    for (let i = 0; i < sites.length; i++) {
+      const value = sites[i]!.sourceValue;
+      if (value === undefined || plan.byValue.has(value)) continue;
+      const id = normalizeId(value);
+      // A value that can never be a Genesys user id is "no such user" without asking Genesys.
+      const hit = id === undefined ? undefined : resolver.peek(id);
+      if (id === undefined || hit !== undefined) {
+        plan.byValue.set(value, id === undefined ? this.attrs.notFound : this.attrs.forResolution(hit));
+      } else {
+        plan.byValue.set(value, undefined);
+        plan.missValues.push(value);
+        plan.missIds.push(id);
+      }
+    }
+    return plan;
   }
 
-  /** Cached answers at once; misses within the budget; the rest stay undefined (failed). */
-  private async resolveAll(ids: readonly (string | undefined)[]): Promise<Map<string, Resolution>> {
+  /** Waits for the misses within the budget; those still unanswered become `failed`. */
+  private async waitForMisses(plan: RequestPlan): Promise<void> {
     const { resolver, lookupBudgetMs } = this.options;
-    const found = new Map<string, Resolution>();
-    const misses: string[] = [];
-    for (const id of ids) {
-      if (id === undefined || found.has(id) || misses.includes(id)) continue;
-      const hit = resolver.peek(id);
-      if (hit) found.set(id, hit);
-      else misses.push(id);
+    this.stats.batchesWaited++;
+    const answered = await withinBudget(resolver.resolve(plan.missIds), lookupBudgetMs);
+    if (!answered) this.stats.budgetExpired++;
+    for (let i = 0; i < plan.missIds.length; i++) {
+      plan.byValue.set(plan.missValues[i]!, this.attrs.forResolution(answered?.get(plan.missIds[i]!)));
     }
-    if (misses.length > 0) {
-      this.stats.batchesWaited++;
-      const answered = await withinBudget(resolver.resolve(misses), lookupBudgetMs);
-      if (answered) for (const [id, r] of answered) found.set(id, r);
-      else this.stats.budgetExpired++;
-    }
-    return found;
   }
 
-  private additionsFor(
-    site: EnrichmentSite,
-    id: string | undefined,
-    resolved: ReadonlyMap<string, Resolution>,
-  ): readonly StringAttribute[] | undefined {
-    // A value that can never be a Genesys user id is "no such user" without asking Genesys.
-    const attrs = id === undefined ? this.attrs.notFound : this.attrs.forResolution(resolved.get(id));
-    this.stats.count(attrs === this.attrs.notFound ? 'not_found' : attrs === this.attrs.failed ? 'failed' : 'enriched');
-    // Attributes the sender already set are never overwritten. The common case
-    // (none set) hands on the shared array, so the splicer can reuse its bytes.
-    if (!attrs.some((a) => site.has(a.key))) return attrs;
-    const kept = attrs.filter((a) => !site.has(a.key));
-    return kept.length > 0 ? kept : undefined;
+  /** The attributes to add per site, leaving out keys the sender already set; counts the outcomes. */
+  private additions(sites: readonly EnrichmentSite[], byValue: ReadonlyMap<string, Attributes | undefined>): (Attributes | undefined)[] {
+    const { notFound, failed } = this.attrs;
+    const additions = new Array<Attributes | undefined>(sites.length);
+    let notFoundCount = 0;
+    let failedCount = 0;
+    for (let i = 0; i < sites.length; i++) {
+      const site = sites[i]!;
+      const attrs = site.sourceValue === undefined ? notFound : byValue.get(site.sourceValue) ?? failed;
+      if (attrs === notFound) notFoundCount++;
+      else if (attrs === failed) failedCount++;
+      // Attributes the sender already set are never overwritten. The common case
+      // (none set) hands on the shared array, so the splicer can reuse its bytes.
+      additions[i] = site.anyWatched ? withoutPresent(site, attrs) : attrs;
+    }
+    this.stats.notFound += notFoundCount;
+    this.stats.failed += failedCount;
+    this.stats.enriched += sites.length - notFoundCount - failedCount;
+    return additions;
   }
+}
+
+function withoutPresent(site: EnrichmentSite, attrs: Attributes): Attributes | undefined {
+  if (!attrs.some((a) => site.has(a.key))) return attrs;
+  const kept = attrs.filter((a) => !site.has(a.key));
+  return kept.length > 0 ? kept : undefined;
 }

@@ -22,13 +22,14 @@ export const CODECS: readonly CodecCase[] = [
   { name: 'ReferenceTraceCodec', create: (o = CODEC_OPTIONS) => new ReferenceTraceCodec(o), mutationCases: 1000 },
 ];
 
-/** A site as plain data, `has()` asked for every watched key and one unwatched key. */
+/** A site as plain data, `has()` asked for every watched key and one unwatched key, and `anyWatched`. */
 export function describeSite(site: EnrichmentSite, watchedKeys: readonly string[] = WATCHED_KEYS) {
   return {
     kind: site.kind,
     sourceValue: site.sourceValue,
     sourceNonString: site.sourceNonString,
     has: Object.fromEntries([...watchedKeys, 'not.watched'].map((k) => [k, site.has(k)])),
+    anyWatched: site.anyWatched,
   };
 }
 

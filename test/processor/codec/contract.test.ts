@@ -170,6 +170,14 @@ for (const codecCase of CODECS) {
         const [resource, spanSite] = codec.scan(bytes).sites.map((s) => describeSite(s));
         assert.deepEqual(resource.has, { 'enduser.name': false, 'enduser.email': true, 'genesys.user.state': false, 'genesys.division.name': false, 'not.watched': false });
         assert.deepEqual(spanSite.has, { 'enduser.name': true, 'enduser.email': false, 'genesys.user.state': true, 'genesys.division.name': false, 'not.watched': false });
+        assert.equal(resource.anyWatched, true);
+        assert.equal(spanSite.anyWatched, true);
+      });
+
+      it('says anyWatched is false when only unwatched keys are present', () => {
+        const bytes = encodeRequest(request([span('s', [attr(SOURCE_KEY, { stringValue: ID_A }), attr('not.watched', { stringValue: 'x' })])]));
+        const [site] = codec.scan(bytes).sites;
+        assert.equal(site!.anyWatched, false);
       });
 
       it('rejects truncated input and lengths running past the end with invalid_argument', () => {

@@ -21,6 +21,10 @@ export class ReferenceSite implements EnrichmentSite {
     this.present = new Set(watchedKeys.filter((k) => attributes.some((kv) => kv.key === k)));
   }
 
+  get anyWatched(): boolean {
+    return this.present.size > 0;
+  }
+
   has(key: string): boolean {
     return this.present.has(key);
   }

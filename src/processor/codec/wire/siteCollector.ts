@@ -2,6 +2,7 @@ import { STRING_MEMBER } from './anyValueWalk';
 import type { KeyMatcher } from './keyMatcher';
 import { KeyValueProbe } from './keyValue';
 import { RESOURCE_SPANS_STRIDE, SCOPE_SPANS_STRIDE, SITE_STRIDE, type SiteLayout } from './layout';
+import type { ValueInterner } from './valueInterner';
 import { WireSite } from './wireSite';
 import type { WireReader } from './wireReader';
 
@@ -57,6 +58,7 @@ export class SiteCollector {
     private readonly buf: Buffer,
     private readonly matcher: KeyMatcher,
     private readonly keyBits: ReadonlyMap<string, number>,
+    private readonly values: ValueInterner,
   ) {}
 
   beginResourceSpans(lenStart: number, bodyStart: number, bodyEnd: number): void {
@@ -139,7 +141,7 @@ export class SiteCollector {
 
   private foundValue(): string | undefined {
     if (this.foundMember !== STRING_MEMBER) return undefined;
-    return this.buf.toString('utf8', this.foundStringStart, this.foundStringEnd);
+    return this.values.decode(this.buf, this.foundStringStart, this.foundStringEnd);
   }
 
   private ensureResourceSpans(): number {

@@ -32,6 +32,11 @@ export function walkSpan(r: WireReader, c: SiteCollector, lenStart: number, body
   c.beginContainer();
   while (r.pos < end) {
     const tag = r.readTag(end);
+    // Attributes are most of a span's fields: test for them before the switch.
+    if (tag === SpanTag.Attributes) {
+      c.attribute(r, r.readLengthEnd(end));
+      continue;
+    }
     switch (tag) {
       case SpanTag.TraceId:
       case SpanTag.SpanId:
@@ -52,9 +57,6 @@ export function walkSpan(r: WireReader, c: SiteCollector, lenStart: number, body
         break;
       case SpanTag.Flags:
         r.skipFixed(4, end);
-        break;
-      case SpanTag.Attributes:
-        c.attribute(r, r.readLengthEnd(end));
         break;
       case SpanTag.Events:
         walkEvent(r, r.readLengthEnd(end));

@@ -15,6 +15,10 @@ export class WireSite implements EnrichmentSite {
     private readonly keyBits: ReadonlyMap<string, number>,
   ) {}
 
+  get anyWatched(): boolean {
+    return this.watchedMask !== 0;
+  }
+
   has(key: string): boolean {
     const bit = this.keyBits.get(key);
     return bit !== undefined && (this.watchedMask & bit) !== 0;

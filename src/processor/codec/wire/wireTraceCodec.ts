@@ -5,7 +5,8 @@ import { KeyMatcher } from './keyMatcher';
 import type { SiteLayout } from './layout';
 import { walkRequest } from './requestWalk';
 import { SiteCollector } from './siteCollector';
-import { spliceAdditions } from './splicer';
+import { ValueInterner } from './valueInterner';
+import { FramedLists, spliceAdditions } from './splicer';
 import { WireReader } from './wireReader';
 
 /** What WireTraceCodec.scan returns: the sites plus where they are in `bytes`. */
@@ -34,6 +35,8 @@ class WireScannedBatch implements ScannedBatch {
 export class WireTraceCodec implements TraceCodec {
   private readonly matcher: KeyMatcher;
   private readonly keyBits: ReadonlyMap<string, number>;
+  private readonly framed = new FramedLists();
+  private readonly values = new ValueInterner();
 
   /** Throws RangeError on bad options (see CodecOptions). */
   constructor(options: CodecOptions) {
@@ -44,7 +47,7 @@ export class WireTraceCodec implements TraceCodec {
 
   scan(bytes: Buffer): ScannedBatch {
     if (!Buffer.isBuffer(bytes)) throw new PipelineError('invalid_argument', 'OTLP trace request must be a Buffer');
-    const collector = new SiteCollector(bytes, this.matcher, this.keyBits);
+    const collector = new SiteCollector(bytes, this.matcher, this.keyBits, this.values);
     walkRequest(new WireReader(bytes), collector);
     return new WireScannedBatch(bytes, collector.spanCount, collector.sites, collector.layout);
   }
@@ -57,6 +60,6 @@ export class WireTraceCodec implements TraceCodec {
     if (additions.length !== scanned.sites.length) {
       throw new PipelineError('internal', `apply got ${additions.length} additions for ${scanned.sites.length} sites`);
     }
-    return spliceAdditions(bytes, scanned.layout, additions);
+    return spliceAdditions(bytes, scanned.layout, additions, this.framed);
   }
 }

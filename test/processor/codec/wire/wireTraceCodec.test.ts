@@ -162,6 +162,32 @@ describe('WireTraceCodec', () => {
       assert.equal((decodeRequest(out) as { resourceSpans: unknown[] }).resourceSpans.length, 1);
     });
 
+    it('shortens an overlong prefix that follows a span which grew, and patches same-length prefixes in place', () => {
+      const first = spanBody(str(5, 'first'));
+      const second = spanBody(str(5, 'second'));
+      const overlong = Buffer.from([(second.length & 0x7f) | 0x80, (second.length >> 7) | 0x80, 0x80, 0x80, 0x00]);
+      const scope = Buffer.concat([message(2, first), tag(2, 2), overlong, second, message(2, spanBody(str(5, 'third')))]);
+      const bytes = message(1, message(2, scope));
+      const big = [NAME, stringAttribute('enduser.email', 'e'.repeat(40))];
+      const out = codec.apply(bytes, codec.scan(bytes), [big, [NAME], big]);
+      const expected = requestWith([
+        Buffer.concat([first, message(9, big[0]!.encoded), message(9, big[1]!.encoded)]),
+        Buffer.concat([second, message(9, NAME.encoded)]),
+        Buffer.concat([spanBody(str(5, 'third')), message(9, big[0]!.encoded), message(9, big[1]!.encoded)]),
+      ]);
+      assert.deepEqual(out, expected);
+    });
+
+    it('gives the same bytes on repeated applies with the same shared lists (cached blocks stay valid)', () => {
+      const bytes = encodeRequest(makeRequest({ spans: 32, withUserIdRatio: 1, resources: 2, scopesPerResource: 2 }));
+      const scanned = codec.scan(bytes);
+      const shared = [NAME];
+      const once = codec.apply(bytes, scanned, scanned.sites.map(() => shared));
+      const twice = codec.apply(bytes, scanned, scanned.sites.map(() => shared));
+      assert.deepEqual(twice, once);
+      assert.notEqual(twice, once, 'a new buffer each time');
+    });
+
     it('writes additions shared by many spans correctly each time', () => {
       const bytes = encodeRequest(makeRequest({ spans: 64, withUserIdRatio: 1, resources: 2, scopesPerResource: 2 }));
       const scanned = codec.scan(bytes);
