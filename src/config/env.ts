@@ -1,6 +1,11 @@
+import os from 'node:os';
 import { ConfigError } from './errors';
 import { EnvReader } from './parse';
 import type { Config } from './types';
+import { LIMITS_ENV_VARS, readBreakerConfig, readLimitsConfig } from './limitsEnv';
+import { readSelfTelemetryConfig } from '../telemetry/selfTelemetryConfig';
+import { normalizeOrigin } from '../receiver/otlphttp/cors';
+import { readCaBundle, readServerTls, type ServerTlsFiles } from '../receiver/tls/pemFiles';
 
 /** Environment variables the service reads; docs and the compose test use this list. */
 export const ENV_VARS = [
@@ -11,7 +16,18 @@ export const ENV_VARS = [
   'GENESYS_REQUEST_TIMEOUT_MS',
   'ENRICHER_OTLP_GRPC_ADDRESS',
   'ENRICHER_OTLP_GRPC_MAX_RECV_MIB',
+  'ENRICHER_OTLP_GRPC_WINDOW_KIB',
+  'ENRICHER_OTLP_HTTP_ADDRESS',
+  'ENRICHER_OTLP_HTTP_MAX_BODY_MIB',
+  'ENRICHER_OTLP_HTTP_CORS_ALLOWED_ORIGINS',
+  'ENRICHER_TLS_CERT_FILE',
+  'ENRICHER_TLS_KEY_FILE',
+  'ENRICHER_TLS_CLIENT_CA_FILE',
+  'ENRICHER_RECEIVER_BEARER_TOKEN',
   'ENRICHER_EXPORT_OTLP_ENDPOINT',
+  'ENRICHER_EXPORT_TLS_CA_FILE',
+  'ENRICHER_EXPORT_COMPRESSION',
+  'ENRICHER_EXPORT_HEADERS',
   'ENRICHER_EXPORT_TIMEOUT_MS',
   'ENRICHER_EXPORT_QUEUE_MAX_SPANS',
   'ENRICHER_EXPORT_QUEUE_MAX_MIB',
@@ -19,16 +35,26 @@ export const ENV_VARS = [
   'ENRICHER_EXPORT_RETRY_INITIAL_MS',
   'ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS',
   'ENRICHER_EXPORT_RETRY_MAX_ELAPSED_MS',
+  'ENRICHER_EXPORT_QUEUE_DIR',
   'ENRICHER_SOURCE_ATTRIBUTE',
   'ENRICHER_LOOKUP_BUDGET_MS',
   'ENRICHER_CACHE_MAX_ENTRIES',
   'ENRICHER_CACHE_TTL_SECONDS',
   'ENRICHER_CACHE_NOT_FOUND_TTL_SECONDS',
   'ENRICHER_CACHE_STALE_SECONDS',
+  'ENRICHER_WARMUP',
+  'ENRICHER_WARMUP_TIMEOUT_MS',
+  'ENRICHER_WARMUP_REFRESH_SECONDS',
   'ENRICHER_ADMIN_ADDRESS',
   'ENRICHER_ADMIN_TOKEN',
+  'ENRICHER_DATA_DIR',
+  'ENRICHER_GENESYS_MAX_RPM',
   'ENRICHER_LOG_LEVEL',
   'ENRICHER_SHUTDOWN_GRACE_MS',
+  'ENRICHER_WORKERS',
+  ...LIMITS_ENV_VARS,
+  'ENRICHER_SELF_TELEMETRY',
+  'ENRICHER_CONFIG',
 ] as const;
 
 const MIB = 1024 * 1024;
@@ -61,6 +87,11 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   if (retryMaxIntervalMs < retryInitialMs)
     r.fail('ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS', `must not be below ENRICHER_EXPORT_RETRY_INITIAL_MS (${retryInitialMs})`, undefined);
 
+  const grpcAddress = r.address('ENRICHER_OTLP_GRPC_ADDRESS', '0.0.0.0:4317');
+  const httpAddress = httpAddressOf(r);
+
+  const lookupBudgetMs = r.int('ENRICHER_LOOKUP_BUDGET_MS', 200, 0, 60_000);
+
   const config: Config = {
     genesys: {
       mode: clientId ? 'credentials' : 'embedded-simulator',
@@ -71,12 +102,18 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
       requestTimeoutMs: r.int('GENESYS_REQUEST_TIMEOUT_MS', 5000, 100, 120_000),
     },
     receiver: {
-      grpcAddress: r.address('ENRICHER_OTLP_GRPC_ADDRESS', '0.0.0.0:4317'),
+      grpcAddress,
       maxRecvMessageBytes: r.int('ENRICHER_OTLP_GRPC_MAX_RECV_MIB', 16, 1, 1024) * MIB,
+      grpcFlowControlWindowBytes: grpcWindowOf(r),
+      httpAddress,
+      httpMaxBodyBytes: r.int('ENRICHER_OTLP_HTTP_MAX_BODY_MIB', 16, 1, 1024) * MIB,
+      corsAllowedOrigins: corsOriginsOf(r),
+      tls: receiverTlsOf(r),
+      bearerToken: bearerTokenOf(r),
     },
     enrichment: {
       sourceAttribute,
-      lookupBudgetMs: r.int('ENRICHER_LOOKUP_BUDGET_MS', 200, 0, 60_000),
+      lookupBudgetMs,
     },
     cache: {
       maxEntries: r.int('ENRICHER_CACHE_MAX_ENTRIES', 100_000, 1, 10_000_000),
@@ -84,6 +121,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
       notFoundTtlMs: r.int('ENRICHER_CACHE_NOT_FOUND_TTL_SECONDS', 60, 1, 7 * 86400) * 1000,
       staleMs: staleSeconds * 1000,
     },
+    warmup: warmupOf(r),
     export: {
       endpoint: exportEndpoint,
       timeoutMs: r.int('ENRICHER_EXPORT_TIMEOUT_MS', 10_000, 100, 600_000),
@@ -93,16 +131,63 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
       retryInitialMs,
       retryMaxIntervalMs,
       retryMaxElapsedMs: r.int('ENRICHER_EXPORT_RETRY_MAX_ELAPSED_MS', 300_000, 0, 86_400_000),
+      queueDir: queueDirOf(r),
+      tlsCaFile: exportCaFileOf(r, exportEndpoint),
+      compression: r.oneOf('ENRICHER_EXPORT_COMPRESSION', 'gzip', ['gzip', 'none'] as const),
+      headers: exportHeadersOf(r),
     },
+    limits: readLimitsConfig(r, lookupBudgetMs),
+    breaker: readBreakerConfig(r),
     admin: {
       address: r.address('ENRICHER_ADMIN_ADDRESS', '127.0.0.1:8081'),
       token: r.string('ENRICHER_ADMIN_TOKEN'),
     },
+    deactivation: {
+      dataDir: r.string('ENRICHER_DATA_DIR') ?? './data',
+      maxRequestsPerMinute: r.int('ENRICHER_GENESYS_MAX_RPM', 240, 1, 3000),
+    },
+    // OTEL_* are read only when ENRICHER_SELF_TELEMETRY is on; pass every receiver address (loop guard).
+    selfTelemetry: readSelfTelemetryConfig(r, httpAddress ? [grpcAddress, httpAddress] : [grpcAddress]),
     logLevel: r.oneOf('ENRICHER_LOG_LEVEL', 'info', LOG_LEVELS),
     shutdownGraceMs: r.int('ENRICHER_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    workers: workersOf(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);
+}
+
+/** ENRICHER_EXPORT_QUEUE_DIR: a directory path (checked for use when the queue opens it at start). */
+function queueDirOf(r: EnvReader): string | undefined {
+  const dir = r.string('ENRICHER_EXPORT_QUEUE_DIR');
+  if (dir === undefined) return undefined;
+  if (dir.includes('\0')) return r.fail('ENRICHER_EXPORT_QUEUE_DIR', 'must be a directory path, got one with a NUL byte', undefined);
+  if (dir.length > 4096) return r.fail('ENRICHER_EXPORT_QUEUE_DIR', 'must be at most 4096 characters', undefined);
+  return dir;
+}
+
+/** ENRICHER_WARMUP (on/off), with how long readiness waits for it and how often it reloads the org. */
+function warmupOf(r: EnvReader): Config['warmup'] {
+  const raw = r.string('ENRICHER_WARMUP')?.toLowerCase();
+  const enabled = raw === 'on' || raw === 'true';
+  if (raw !== undefined && !enabled && raw !== 'off' && raw !== 'false') r.fail('ENRICHER_WARMUP', `must be on or off, got "${raw}"`, undefined);
+  return {
+    enabled,
+    readyTimeoutMs: r.int('ENRICHER_WARMUP_TIMEOUT_MS', 30_000, 0, 600_000),
+    refreshMs: r.int('ENRICHER_WARMUP_REFRESH_SECONDS', 300, 0, 86_400) * 1000,
+  };
+}
+
+/** ENRICHER_OTLP_GRPC_WINDOW_KIB: HTTP/2 receive window of the OTLP/gRPC receiver; unset keeps 64 KiB. */
+function grpcWindowOf(r: EnvReader): number | undefined {
+  if (r.string('ENRICHER_OTLP_GRPC_WINDOW_KIB') === undefined) return undefined;
+  return r.int('ENRICHER_OTLP_GRPC_WINDOW_KIB', 64, 64, 1_048_576) * 1024;
+}
+
+/** ENRICHER_WORKERS: a count, or `auto` for one per CPU the process may use. */
+function workersOf(r: EnvReader): number {
+  const raw = r.string('ENRICHER_WORKERS');
+  if (raw?.toLowerCase() === 'auto') return Math.min(64, os.availableParallelism());
+  return r.int('ENRICHER_WORKERS', 1, 1, 64);
 }
 
 function deepFreeze<T>(o: T): T {
@@ -111,4 +196,94 @@ function deepFreeze<T>(o: T): T {
     Object.freeze(o);
   }
   return o;
+}
+
+// ---- OTLP/HTTP receiver, TLS and authentication, export security ----
+
+/** ENRICHER_OTLP_HTTP_ADDRESS: host:port, or `off` to run without the OTLP/HTTP receiver. */
+function httpAddressOf(r: EnvReader): string | undefined {
+  if (r.string('ENRICHER_OTLP_HTTP_ADDRESS')?.toLowerCase() === 'off') return undefined;
+  return r.address('ENRICHER_OTLP_HTTP_ADDRESS', '0.0.0.0:4318');
+}
+
+/** ENRICHER_OTLP_HTTP_CORS_ALLOWED_ORIGINS: comma-separated origins or `*`. */
+function corsOriginsOf(r: EnvReader): string[] {
+  const entries = (r.string('ENRICHER_OTLP_HTTP_CORS_ALLOWED_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  const bad = entries.filter((o) => o !== '*' && normalizeOrigin(o) === undefined);
+  if (bad.length > 0) {
+    r.fail('ENRICHER_OTLP_HTTP_CORS_ALLOWED_ORIGINS', `entries must be * or scheme://host[:port] without a path, got ${bad.map((o) => `"${o}"`).join(', ')}`, undefined);
+  }
+  return entries.filter((o) => !bad.includes(o)).map((o) => (o === '*' ? o : normalizeOrigin(o)!));
+}
+
+const TLS_KEYS: Readonly<Record<keyof ServerTlsFiles, string>> = {
+  certFile: 'ENRICHER_TLS_CERT_FILE',
+  keyFile: 'ENRICHER_TLS_KEY_FILE',
+  clientCaFile: 'ENRICHER_TLS_CLIENT_CA_FILE',
+};
+
+/** ENRICHER_TLS_*: certificate and key together, optional client CA; the files are read and checked now. */
+function receiverTlsOf(r: EnvReader): ServerTlsFiles | undefined {
+  const certFile = r.string(TLS_KEYS.certFile);
+  const keyFile = r.string(TLS_KEYS.keyFile);
+  const clientCaFile = r.string(TLS_KEYS.clientCaFile);
+  if (!certFile && !keyFile) {
+    if (clientCaFile) r.fail(TLS_KEYS.clientCaFile, `needs ${TLS_KEYS.certFile} and ${TLS_KEYS.keyFile} (mTLS is TLS first)`, undefined);
+    return undefined;
+  }
+  if (!certFile || !keyFile) {
+    const [missing, set] = certFile ? [TLS_KEYS.keyFile, TLS_KEYS.certFile] : [TLS_KEYS.certFile, TLS_KEYS.keyFile];
+    return r.fail(missing, `is required when ${set} is set`, undefined);
+  }
+  const files: ServerTlsFiles = { certFile, keyFile, clientCaFile };
+  const { problems } = readServerTls(files);
+  for (const p of problems) r.fail(TLS_KEYS[p.file], p.message, undefined);
+  return problems.length === 0 ? files : undefined;
+}
+
+/** ENRICHER_RECEIVER_BEARER_TOKEN: a secret, never echoed. */
+function bearerTokenOf(r: EnvReader): string | undefined {
+  const token = r.string('ENRICHER_RECEIVER_BEARER_TOKEN');
+  if (token !== undefined && /\s/.test(token)) return r.fail('ENRICHER_RECEIVER_BEARER_TOKEN', 'must not contain whitespace', undefined);
+  return token;
+}
+
+/** ENRICHER_EXPORT_TLS_CA_FILE: a readable PEM bundle, meaningful only for an https:// endpoint. */
+function exportCaFileOf(r: EnvReader, endpoint: string | undefined): string | undefined {
+  const file = r.string('ENRICHER_EXPORT_TLS_CA_FILE');
+  if (file === undefined) return undefined;
+  if (!endpoint?.startsWith('https://')) {
+    return r.fail('ENRICHER_EXPORT_TLS_CA_FILE', 'is set but ENRICHER_EXPORT_OTLP_ENDPOINT is not an https:// endpoint', undefined);
+  }
+  const { problem } = readCaBundle(file);
+  return problem === undefined ? file : r.fail('ENRICHER_EXPORT_TLS_CA_FILE', problem, undefined);
+}
+
+// gRPC metadata keys; transport-level ones are grpc-js's to set.
+const HEADER_NAME = /^[0-9a-z_.-]+$/;
+const RESERVED_HEADER = /^(grpc-.*|te|content-type|user-agent|host|connection|:.*)$|-bin$/;
+
+/**
+ * ENRICHER_EXPORT_HEADERS: `name=value,name=value` as in OTEL_EXPORTER_OTLP_HEADERS
+ * (values percent-decoded). Values are secrets: problems name the entry, never the value.
+ */
+function exportHeadersOf(r: EnvReader): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const raw = r.string('ENRICHER_EXPORT_HEADERS');
+  if (raw === undefined) return headers;
+  raw.split(',').forEach((entry, i) => {
+    const eq = entry.indexOf('=');
+    const name = (eq < 0 ? '' : entry.slice(0, eq)).trim().toLowerCase();
+    let value: string | undefined;
+    try {
+      value = decodeURIComponent(entry.slice(eq + 1).trim());
+    } catch {
+      value = undefined;
+    }
+    if (eq < 0 || !HEADER_NAME.test(name)) r.fail('ENRICHER_EXPORT_HEADERS', `entry ${i + 1} must be name=value, the name made of letters, digits, "-", "_" or "."`, undefined);
+    else if (RESERVED_HEADER.test(name)) r.fail('ENRICHER_EXPORT_HEADERS', `header "${name}" is set by gRPC itself`, undefined);
+    else if (value === undefined || !/^[\x20-\x7e]*$/.test(value)) r.fail('ENRICHER_EXPORT_HEADERS', `the value of "${name}" must be printable ASCII (percent-encoded is fine)`, undefined);
+    else headers[name] = value;
+  });
+  return headers;
 }

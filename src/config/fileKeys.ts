@@ -42,6 +42,7 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
 
   { path: 'receivers.otlp.grpc.address', env: 'ENRICHER_OTLP_GRPC_ADDRESS', kind: 'string' },
   { path: 'receivers.otlp.grpc.max_recv_msg_size_mib', env: 'ENRICHER_OTLP_GRPC_MAX_RECV_MIB', kind: 'integer' },
+  { path: 'receivers.otlp.grpc.flow_control_window_kib', env: 'ENRICHER_OTLP_GRPC_WINDOW_KIB', kind: 'integer' },
   { path: 'receivers.otlp.grpc.max_concurrent_requests', env: 'ENRICHER_OTLP_GRPC_MAX_CONCURRENT_REQUESTS', kind: 'integer' },
   { path: 'receivers.otlp.grpc.request_timeout_ms', env: 'ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS', kind: 'integer' },
   { path: 'receivers.otlp.grpc.keepalive.time_ms', env: 'ENRICHER_OTLP_GRPC_KEEPALIVE_TIME_MS', kind: 'integer' },

@@ -21,8 +21,33 @@ export interface GenesysConfig {
 export interface ReceiverConfig {
   /** OTLP/gRPC listen address, host:port. Default 0.0.0.0:4317. */
   readonly grpcAddress: string;
+  /**
+   * HTTP/2 receive window (per stream and per connection) of the OTLP/gRPC
+   * receiver, bytes; undefined keeps grpc-js's 64 KiB. See docs/performance.md.
+   */
+  readonly grpcFlowControlWindowBytes?: number;
   /** Largest accepted request after decompression, bytes. Default 16 MiB. */
   readonly maxRecvMessageBytes: number;
+  /** OTLP/HTTP listen address, host:port; undefined when turned off (`off`). Default 0.0.0.0:4318. */
+  readonly httpAddress?: string;
+  /** Largest accepted OTLP/HTTP body, on the wire and after gzip decompression, bytes. Default 16 MiB. */
+  readonly httpMaxBodyBytes: number;
+  /** Origins browsers may export from (OTLP/HTTP CORS): `scheme://host[:port]` or `*`. Default none. */
+  readonly corsAllowedOrigins: readonly string[];
+  /** TLS of both receivers; undefined serves plaintext. The files were checked when the config was built. */
+  readonly tls?: ReceiverTlsConfig;
+  /** Bearer token both receivers require in `authorization`; undefined requires none. A secret. */
+  readonly bearerToken?: string;
+}
+
+/** PEM files of the receivers' TLS. */
+export interface ReceiverTlsConfig {
+  /** Server certificate (chain). */
+  readonly certFile: string;
+  /** Its unencrypted private key. */
+  readonly keyFile: string;
+  /** Set: mTLS, clients must present a certificate chaining to this CA bundle. */
+  readonly clientCaFile?: string;
 }
 
 export interface EnrichmentConfig {
@@ -58,13 +83,117 @@ export interface ExportConfig {
   readonly retryInitialMs: number;
   readonly retryMaxIntervalMs: number;
   readonly retryMaxElapsedMs: number;
+  /**
+   * Directory of the persistent sending queue (relative to the working directory
+   * unless absolute; created if missing). Set: a request is on disk before it is
+   * acknowledged and what is undelivered survives a crash or restart. Unset: the
+   * queue is in memory only.
+   */
+  readonly queueDir?: string;
+  /** PEM CA bundle trusted for an https:// endpoint instead of the system roots. */
+  readonly tlsCaFile?: string;
+  /** Compression of export requests. Default gzip (as the Collector's otlp exporter). */
+  readonly compression: 'gzip' | 'none';
+  /** gRPC metadata sent with every export, e.g. authorization. Values are secrets: never logged. Default none. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface AdminConfig {
   /** Admin/health HTTP listen address. Default 127.0.0.1:8081. */
   readonly address: string;
-  /** Bearer token for admin routes that change things; undefined disables them. */
+  /**
+   * Bearer token for the /v1 admin routes (deactivate, reactivate, and the
+   * identity read, which reveals personal data); undefined disables them with
+   * 403 admin_disabled. Health routes never need it.
+   */
   readonly token?: string;
+}
+
+export interface DeactivationConfig {
+  /**
+   * Directory holding the deactivation journal (snapshots and step outcomes),
+   * relative to the working directory unless absolute. Default ./data.
+   */
+  readonly dataDir: string;
+  /**
+   * Most Genesys API requests per minute a deactivation run (single or bulk)
+   * may make. Genesys allows about 300 per OAuth client; the default 240 leaves
+   * room for the enricher's own look-ups. Default 240.
+   */
+  readonly maxRequestsPerMinute: number;
+}
+
+/** A sampler of the OTEL_TRACES_SAMPLER list (jaeger_remote and xray are not offered). */
+export type SelfTelemetrySampler =
+  | { readonly name: 'always_on' | 'always_off' | 'parentbased_always_on' | 'parentbased_always_off' }
+  | { readonly name: 'traceidratio' | 'parentbased_traceidratio'; readonly ratio: number };
+
+/**
+ * The service's own traces (Genesys calls, export retries, deactivation runs),
+ * sent over OTLP/gRPC by the OpenTelemetry NodeSDK. Off by default
+ * (ENRICHER_SELF_TELEMETRY); the rest comes from the standard OTEL_* variables.
+ */
+export type SelfTelemetryConfig =
+  | { readonly enabled: false }
+  | {
+      readonly enabled: true;
+      /** OTLP/gRPC endpoint, http:// or https://. Default http://localhost:4317 (refused when it is the enricher's own receiver). */
+      readonly endpoint: string;
+      /** gRPC metadata sent with every export (OTEL_EXPORTER_OTLP_[TRACES_]HEADERS); secret. */
+      readonly headers: Readonly<Record<string, string>>;
+      /** `service.name`. Default genesys-otel-enricher. */
+      readonly serviceName: string;
+      /** OTEL_RESOURCE_ATTRIBUTES. */
+      readonly resourceAttributes: Readonly<Record<string, string>>;
+      /** Default parentbased_always_on. */
+      readonly sampler: SelfTelemetrySampler;
+    };
+
+/**
+ * Limits the receivers apply to every request, and the memory limiter
+ * (ENRICHER_OTLP_GRPC_MAX_CONCURRENT_REQUESTS ... ENRICHER_MEMORY_*).
+ */
+export interface LimitsConfig {
+  /** Requests processed at once; beyond it, UNAVAILABLE + RetryInfo. 0: no cap. Default 256. */
+  readonly maxConcurrentRequests: number;
+  /** Longest a request may take until its batch is queued, ms; then DEADLINE_EXCEEDED. 0: none. Default 30 s. */
+  readonly requestTimeoutMs: number;
+  /** OTLP/gRPC keepalive and connection lifetime, ms; undefined keeps grpc-js's default. */
+  readonly connection: {
+    readonly keepaliveTimeMs?: number;
+    readonly keepaliveTimeoutMs?: number;
+    readonly maxConnectionIdleMs?: number;
+    readonly maxConnectionAgeMs?: number;
+    readonly maxConnectionAgeGraceMs?: number;
+  };
+  readonly memory: {
+    /**
+     * Hard memory limit (RSS), bytes. 0 turns the limiter off; undefined: 80% of
+     * the container's memory limit when there is one, else off.
+     */
+    readonly limitBytes?: number;
+    /** Headroom below the hard limit where refusing starts, bytes; undefined: 20% of the limit. */
+    readonly spikeBytes?: number;
+    /** How often memory is read, ms. Default 1000. */
+    readonly checkIntervalMs: number;
+  };
+}
+
+/** The Genesys circuit breaker (ENRICHER_GENESYS_BREAKER_*). */
+export interface BreakerConfig {
+  /** Consecutive failed bulk look-ups that open the circuit; 0 disables it. Default 5. */
+  readonly failures: number;
+  /** How long the circuit stays open before one probe look-up, ms. Default 30 s. */
+  readonly cooldownMs: number;
+}
+
+export interface WarmupConfig {
+  /** Preload the whole org into the cache at start, and keep reloading it (ENRICHER_WARMUP). Default off. */
+  readonly enabled: boolean;
+  /** How long /readyz waits for the first load before reporting ready anyway, ms; 0 does not wait. Default 30 s. */
+  readonly readyTimeoutMs: number;
+  /** Pause between loads, ms; 0 loads once. Default 5 min (below the cache TTL, so warm entries stay fresh). */
+  readonly refreshMs: number;
 }
 
 export interface Config {
@@ -72,10 +201,20 @@ export interface Config {
   readonly receiver: ReceiverConfig;
   readonly enrichment: EnrichmentConfig;
   readonly cache: CacheConfig;
+  readonly warmup: WarmupConfig;
   readonly export: ExportConfig;
   readonly admin: AdminConfig;
+  readonly limits: LimitsConfig;
+  readonly breaker: BreakerConfig;
+  readonly deactivation: DeactivationConfig;
+  readonly selfTelemetry: SelfTelemetryConfig;
   /** pino level. Default info. */
   readonly logLevel: string;
   /** How long shutdown may take to drain, ms. Default 10 s. */
   readonly shutdownGraceMs: number;
+  /**
+   * Processes serving OTLP (node:cluster workers sharing the ports); 1 runs
+   * everything in this process. `auto` in the environment: one per CPU. Default 1.
+   */
+  readonly workers: number;
 }

@@ -1,5 +1,9 @@
 import type { CacheConfig, GenesysConfig } from '../config/index';
+import type { BreakerConfig } from '../config/types';
+import { BreakerBulkLookup, BreakerSingleLookup, CircuitBreaker } from '../directory/breaker/index';
 import { CachedIdentityResolver, GenesysClient, UserBatcher, UserLookup } from '../directory/index';
+import { TimedBulkLookup } from '../directory/lookup/timedBulkLookup';
+import { Histogram, LOOKUP_SECONDS_BUCKETS } from '../telemetry/metricsHistogram';
 import type { Logger } from '../telemetry/logger';
 
 /** Where the directory talks to: a real org or the embedded simulator. */
@@ -15,15 +19,23 @@ export interface DirectoryParts {
   client: GenesysClient;
   batcher: UserBatcher;
   resolver: CachedIdentityResolver;
+  /** Opens while Genesys keeps failing; see ENRICHER_GENESYS_BREAKER_*. */
+  breaker: CircuitBreaker;
+  /** Durations of bulk look-ups that reached Genesys, seconds. */
+  lookupDuration: Histogram;
   close(): void;
 }
 
-/** Builds Genesys client -> bulk look-up -> batcher -> lru cache. */
+/**
+ * Builds Genesys client -> bulk look-up (timed) -> circuit breaker -> batcher
+ * -> breaker fast path -> lru cache. `breakerConfig` unset: the defaults (5 failures, 30 s).
+ */
 export function buildDirectory(
   target: GenesysTarget,
   genesys: GenesysConfig,
   cache: CacheConfig,
   logger: Logger,
+  breakerConfig?: BreakerConfig,
 ): DirectoryParts {
   const client = new GenesysClient({
     clientId: target.clientId,
@@ -33,9 +45,19 @@ export function buildDirectory(
     requestTimeoutMs: genesys.requestTimeoutMs,
     logger: logger.child({ component: 'genesys' }),
   });
-  const batcher = new UserBatcher({ lookup: new UserLookup({ client }) });
+  const lookupDuration = new Histogram(LOOKUP_SECONDS_BUCKETS);
+  const breaker = new CircuitBreaker({
+    failureThreshold: breakerConfig?.failures,
+    cooldownMs: breakerConfig?.cooldownMs,
+    onChange: (state) =>
+      state === 'open'
+        ? logger.warn({ component: 'directory', cooldownMs: breakerConfig?.cooldownMs }, 'Genesys circuit opened: look-ups fail at once (cached users still served) until a probe succeeds')
+        : logger.info({ component: 'directory' }, 'Genesys circuit closed: look-ups resumed'),
+  });
+  const timed = new TimedBulkLookup({ lookup: new UserLookup({ client }), observer: lookupDuration });
+  const batcher = new UserBatcher({ lookup: new BreakerBulkLookup({ lookup: timed, breaker }) });
   const resolver = new CachedIdentityResolver({
-    lookup: batcher,
+    lookup: new BreakerSingleLookup({ lookup: batcher, breaker }),
     max: cache.maxEntries,
     ttlMs: cache.ttlMs,
     notFoundTtlMs: cache.notFoundTtlMs,
@@ -45,6 +67,8 @@ export function buildDirectory(
     client,
     batcher,
     resolver,
+    breaker,
+    lookupDuration,
     close() {
       batcher.close();
       client.close();

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { ExportConfig } from '../config/index';
-import { DebugExporter, OtlpGrpcExporter, QueuedExporter, type BatchSender } from '../exporter/index';
+import { DebugExporter, DiskQueueStore, OtlpGrpcExporter, QueuedExporter, type BatchSender } from '../exporter/index';
+import { readCaBundle } from '../receiver/tls/index';
 import type { Logger } from '../telemetry/logger';
 
 /** The export side: the sending queue in front of OTLP/gRPC, or of the debug printer without an endpoint. */
@@ -8,7 +9,14 @@ export function buildExporter(config: ExportConfig, shutdownGraceMs: number, log
   const log = logger;
   let sender: BatchSender;
   if (config.endpoint) {
-    sender = new OtlpGrpcExporter({ endpoint: config.endpoint, timeoutMs: config.timeoutMs, logger: log });
+    sender = new OtlpGrpcExporter({
+      endpoint: config.endpoint,
+      timeoutMs: config.timeoutMs,
+      logger: log,
+      rootCerts: config.tlsCaFile === undefined ? undefined : readExportCa(config.tlsCaFile),
+      compression: config.compression,
+      headers: config.headers,
+    });
   } else {
     log.warn(
       'ENRICHER_EXPORT_OTLP_ENDPOINT is not set: enriched spans are PRINTED by the debug exporter, not sent anywhere. ' +
@@ -28,5 +36,14 @@ export function buildExporter(config: ExportConfig, shutdownGraceMs: number, log
       maxElapsedMs: config.retryMaxElapsedMs,
     },
     shutdownGraceMs,
+    // ENRICHER_EXPORT_QUEUE_DIR makes the queue persistent: on disk before the client is acknowledged.
+    store: config.queueDir ? new DiskQueueStore({ dir: config.queueDir, logger: log }) : undefined,
   });
+}
+
+/** The export CA bundle (checked when the config was built; re-read here, so a file gone since fails loudly). */
+function readExportCa(file: string): Buffer {
+  const { pem, problem } = readCaBundle(file);
+  if (!pem) throw new Error(`ENRICHER_EXPORT_TLS_CA_FILE: ${problem}`);
+  return pem;
 }

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import net from 'node:net';
 import { splitAddress } from '../../util/address';
+import { injectorWithWindow } from './flowControlWindow';
 
 /** A TCP listener feeding a grpc-js server. */
 export interface TcpListener {
@@ -24,9 +25,14 @@ export async function listenNoDelay(
   credentials: grpc.ServerCredentials,
   address: string,
   onError: (err: Error) => void,
+  /** HTTP/2 receive window, bytes (see flowControlWindow.ts); undefined keeps 64 KiB. */
+  windowBytes?: number,
+  /** Called when grpc-js did not let the window be applied. */
+  onWindowIgnored?: () => void,
 ): Promise<TcpListener> {
   const { host, port } = splitAddress(address);
-  const injector = server.createConnectionInjector(credentials);
+  const { injector, applied } = injectorWithWindow(server, credentials, windowBytes);
+  if (!applied && windowBytes !== undefined) onWindowIgnored?.();
   const tcp = net.createServer({ noDelay: true }, (socket) => injector.injectConnection(socket));
   try {
     await new Promise<void>((resolve, reject) => {

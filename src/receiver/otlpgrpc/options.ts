@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { TracesConsumer } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
 import type { RequestGuardOptions } from '../limits/requestGuard';
+import { DEFAULT_FLOW_CONTROL_WINDOW, MAX_FLOW_CONTROL_WINDOW } from './flowControlWindow';
 import { type GrpcConnectionLimits, connectionLimitProblems } from './limits';
 
 /** Options of {@link OtlpGrpcReceiver}. */
@@ -31,6 +32,11 @@ export interface OtlpGrpcReceiverOptions {
   readonly guard?: RequestGuardOptions;
   /** Keepalive and connection lifetime settings; unset ones keep grpc-js's defaults. */
   readonly connection?: GrpcConnectionLimits;
+  /**
+   * HTTP/2 receive window per stream and per connection, bytes (see
+   * flowControlWindow.ts). Default: Node's and grpc-js's 64 KiB.
+   */
+  readonly flowControlWindowBytes?: number;
 }
 
 export interface ResolvedReceiverOptions {
@@ -42,6 +48,7 @@ export interface ResolvedReceiverOptions {
   readonly shutdownGraceMs: number;
   readonly guard: RequestGuardOptions;
   readonly connection: GrpcConnectionLimits;
+  readonly flowControlWindowBytes?: number;
 }
 
 /** Defaults of the optional receiver options (bytes, ms). */
@@ -63,6 +70,7 @@ export function resolveReceiverOptions(options: OtlpGrpcReceiverOptions): Resolv
     shutdownGraceMs: options.shutdownGraceMs ?? RECEIVER_DEFAULTS.shutdownGraceMs,
     guard: options.guard ?? {},
     connection: Object.freeze({ ...options.connection }),
+    flowControlWindowBytes: options.flowControlWindowBytes,
   };
   const problems: string[] = [];
   const match = HOST_PORT.exec(resolved.address ?? '');
@@ -75,6 +83,10 @@ export function resolveReceiverOptions(options: OtlpGrpcReceiverOptions): Resolv
     problems.push(`shutdownGraceMs must be >= 0, got ${resolved.shutdownGraceMs}`);
   }
   problems.push(...connectionLimitProblems(resolved.connection));
+  const window = resolved.flowControlWindowBytes;
+  if (window !== undefined && (!Number.isSafeInteger(window) || window < DEFAULT_FLOW_CONTROL_WINDOW || window > MAX_FLOW_CONTROL_WINDOW)) {
+    problems.push(`flowControlWindowBytes must be an integer from ${DEFAULT_FLOW_CONTROL_WINDOW} to ${MAX_FLOW_CONTROL_WINDOW}, got ${window}`);
+  }
   if (problems.length > 0) throw new Error(`OtlpGrpcReceiver: invalid options: ${problems.join('; ')}`);
   return Object.freeze(resolved);
 }

@@ -63,13 +63,16 @@ export class OtlpGrpcReceiver implements Lifecycle {
     const server = new grpc.Server({
       'grpc.max_receive_message_length': this.options.maxRecvMessageBytes,
       ...grpcServerOptions(this.options.connection),
+      // Read by grpc-js servers once they support it (grpc/grpc-node#3058); until then listenNoDelay applies it.
+      ...(this.options.flowControlWindowBytes ? { 'grpc-node.flow_control_window': this.options.flowControlWindowBytes } : {}),
       interceptors: [...this.options.interceptors],
     });
     server.addService(TRACE_SERVICE_DEFINITION, { Export: exportHandler(this.options.next, this.log, this.guard) });
     this.server = server;
     // Our own listener rather than bindAsync: it sets TCP_NODELAY (see noDelayListener.ts).
     const onError = (err: Error) => this.log.error({ err }, 'OTLP/gRPC listener error');
-    this.listener = await listenNoDelay(server, this.options.credentials, this.options.address, onError);
+    const onWindowIgnored = () => this.log.warn({ flowControlWindowBytes: this.options.flowControlWindowBytes }, 'grpc-js did not let the HTTP/2 window be raised; it stays 64 KiB');
+    this.listener = await listenNoDelay(server, this.options.credentials, this.options.address, onError, this.options.flowControlWindowBytes, onWindowIgnored);
     this.boundPort = this.listener.port;
     this.log.info({ address: this.options.address, port: this.boundPort }, 'OTLP/gRPC receiver listening');
   }

@@ -1,0 +1,68 @@
+import type { EnvReader } from './parse';
+import type { BreakerConfig, LimitsConfig } from './types';
+
+const MIB = 1024 * 1024;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The variables read here, in ENV_VARS order. */
+export const LIMITS_ENV_VARS = [
+  'ENRICHER_OTLP_GRPC_MAX_CONCURRENT_REQUESTS',
+  'ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS',
+  'ENRICHER_OTLP_GRPC_KEEPALIVE_TIME_MS',
+  'ENRICHER_OTLP_GRPC_KEEPALIVE_TIMEOUT_MS',
+  'ENRICHER_OTLP_GRPC_MAX_CONNECTION_IDLE_MS',
+  'ENRICHER_OTLP_GRPC_MAX_CONNECTION_AGE_MS',
+  'ENRICHER_OTLP_GRPC_MAX_CONNECTION_AGE_GRACE_MS',
+  'ENRICHER_MEMORY_LIMIT_MIB',
+  'ENRICHER_MEMORY_SPIKE_MIB',
+  'ENRICHER_MEMORY_CHECK_INTERVAL_MS',
+  'ENRICHER_GENESYS_BREAKER_FAILURES',
+  'ENRICHER_GENESYS_BREAKER_COOLDOWN_MS',
+] as const;
+
+/**
+ * Receiver limits and the memory limiter. `lookupBudgetMs` is the enrichment
+ * look-up budget: the request deadline must exceed it, or every request that
+ * waits for Genesys would time out.
+ */
+export function readLimitsConfig(r: EnvReader, lookupBudgetMs: number): LimitsConfig {
+  const requestTimeoutMs = r.int('ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS', 30_000, 0, 3_600_000);
+  if (requestTimeoutMs !== 0 && requestTimeoutMs <= lookupBudgetMs) {
+    r.fail('ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS', `must exceed ENRICHER_LOOKUP_BUDGET_MS (${lookupBudgetMs}), or be 0 for no deadline`, undefined);
+  }
+  const limitMib = optionalInt(r, 'ENRICHER_MEMORY_LIMIT_MIB', 0, 1_048_576);
+  const spikeMib = optionalInt(r, 'ENRICHER_MEMORY_SPIKE_MIB', 0, 1_048_576);
+  if (limitMib !== undefined && limitMib > 0 && spikeMib !== undefined && spikeMib >= limitMib) {
+    r.fail('ENRICHER_MEMORY_SPIKE_MIB', `must be below ENRICHER_MEMORY_LIMIT_MIB (${limitMib})`, undefined);
+  }
+  return {
+    maxConcurrentRequests: r.int('ENRICHER_OTLP_GRPC_MAX_CONCURRENT_REQUESTS', 256, 0, 1_000_000),
+    requestTimeoutMs,
+    connection: {
+      keepaliveTimeMs: optionalInt(r, 'ENRICHER_OTLP_GRPC_KEEPALIVE_TIME_MS', 1, MAX_TIMER_MS),
+      keepaliveTimeoutMs: optionalInt(r, 'ENRICHER_OTLP_GRPC_KEEPALIVE_TIMEOUT_MS', 1, MAX_TIMER_MS),
+      maxConnectionIdleMs: optionalInt(r, 'ENRICHER_OTLP_GRPC_MAX_CONNECTION_IDLE_MS', 1, MAX_TIMER_MS),
+      maxConnectionAgeMs: optionalInt(r, 'ENRICHER_OTLP_GRPC_MAX_CONNECTION_AGE_MS', 1, MAX_TIMER_MS),
+      maxConnectionAgeGraceMs: optionalInt(r, 'ENRICHER_OTLP_GRPC_MAX_CONNECTION_AGE_GRACE_MS', 1, MAX_TIMER_MS),
+    },
+    memory: {
+      limitBytes: limitMib === undefined ? undefined : limitMib * MIB,
+      spikeBytes: spikeMib === undefined ? undefined : spikeMib * MIB,
+      checkIntervalMs: r.int('ENRICHER_MEMORY_CHECK_INTERVAL_MS', 1000, 10, 60_000),
+    },
+  };
+}
+
+/** The Genesys circuit breaker. */
+export function readBreakerConfig(r: EnvReader): BreakerConfig {
+  return {
+    failures: r.int('ENRICHER_GENESYS_BREAKER_FAILURES', 5, 0, 1000),
+    cooldownMs: r.int('ENRICHER_GENESYS_BREAKER_COOLDOWN_MS', 30_000, 1, 3_600_000),
+  };
+}
+
+// An integer within [min, max], or undefined when unset (its default belongs to the component).
+function optionalInt(r: EnvReader, key: string, min: number, max: number): number | undefined {
+  if (r.string(key) === undefined) return undefined;
+  return r.int(key, min, min, max);
+}
