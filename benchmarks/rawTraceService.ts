@@ -2,24 +2,10 @@ import * as grpc from '@grpc/grpc-js';
 import net from 'node:net';
 import { TRACE_EXPORT_PATH } from '../src/otlp/protos';
 import { withServerWindow } from './serverWindow';
+export { RAW_TRACE_SERVICE } from '../src/otlp/rawTraceService';
 
 const identity = (b: Buffer): Buffer => b;
 
-/**
- * OTLP TraceService/Export with identity serializers: requests and responses
- * stay wire bytes, so the benchmark's own processes never decode a message.
- */
-export const RAW_TRACE_SERVICE: grpc.ServiceDefinition = {
-  Export: {
-    path: TRACE_EXPORT_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
-};
 
 /** The encoded empty ExportTraceServiceResponse ("all accepted"). */
 export const EMPTY_EXPORT_RESPONSE = Buffer.alloc(0);

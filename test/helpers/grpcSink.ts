@@ -4,7 +4,8 @@
  * or to be down for a while (stop, then restart on the same port).
  */
 import * as grpc from '@grpc/grpc-js';
-import { TRACE_EXPORT_PATH, exportRequestType } from '../../src/otlp/protos';
+import { exportRequestType } from '../../src/otlp/protos';
+import { RAW_TRACE_SERVICE } from '../../src/otlp/rawTraceService';
 import { STATUS_DETAILS_KEY, encodeRetryStatus } from '../../src/receiver/otlpgrpc/statusDetails';
 
 /** One accepted Export request. */
@@ -141,7 +142,7 @@ export class GrpcSink {
   }
 
   private attach(server: grpc.Server): void {
-    server.addService(SINK_SERVICE, {
+    server.addService(RAW_TRACE_SERVICE, {
       Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onExport(call.request, cb, call.metadata),
     });
     this.server = server;
@@ -178,18 +179,6 @@ export class GrpcSink {
   }
 }
 
-const identity = (b: Buffer): Buffer => b;
-const SINK_SERVICE: grpc.ServiceDefinition = {
-  Export: {
-    path: TRACE_EXPORT_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
-};
 
 function bind(server: grpc.Server, port: number, credentials: grpc.ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {

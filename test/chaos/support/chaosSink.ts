@@ -6,7 +6,8 @@
  * a test running alongside can take it over while the backend is away.
  */
 import * as grpc from '@grpc/grpc-js';
-import { TRACE_EXPORT_PATH, exportRequestType } from '../../../src/otlp/protos';
+import { exportRequestType } from '../../../src/otlp/protos';
+import { RAW_TRACE_SERVICE } from '../../../src/otlp/rawTraceService';
 import { flattenSpans } from '../../helpers/grpcSink';
 import { mulberry32 } from '../../helpers/otlpFixtures';
 
@@ -75,7 +76,7 @@ export class ChaosSink {
   }
 
   private attach(server: grpc.Server): void {
-    server.addService(SERVICE, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onExport(call.request, cb) });
+    server.addService(RAW_TRACE_SERVICE, { Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => this.onExport(call.request, cb) });
     this.server = server;
   }
 
@@ -100,18 +101,6 @@ export function spanIdsOf(bytes: Buffer): string[] {
   return flattenSpans(type.toObject(type.decode(bytes), { longs: String }) as Record<string, unknown>).map((s) => s.spanId);
 }
 
-const identity = (b: Buffer): Buffer => b;
-const SERVICE: grpc.ServiceDefinition = {
-  Export: {
-    path: TRACE_EXPORT_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
-};
 
 function bind(server: grpc.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
