@@ -7,34 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stringAttribute } from '../../../src/processor/codec';
-import { encodeRequest, mulberry32, randomTraceRequest, type Rng } from '../../helpers/otlpFixtures';
+import { encodeRequest, mulberry32, randomTraceRequest } from '../../helpers/otlpFixtures';
+import { mutate } from '../../helpers/mutate';
 import { CODECS, assertOnlyInvalidArgument } from './codecCases';
-
-function mutate(rng: Rng, bytes: Buffer): Buffer {
-  const at = () => Math.floor(rng() * bytes.length);
-  const copy = Buffer.from(bytes);
-  switch (Math.floor(rng() * 5)) {
-    case 0: // flip a few bytes
-      for (let i = 0; i < 1 + Math.floor(rng() * 3); i++) copy[at()] = Math.floor(rng() * 256);
-      return copy;
-    case 1: // cut
-      return copy.subarray(0, at());
-    case 2: // duplicate a slice in place
-    {
-      const a = at();
-      const b = Math.min(bytes.length, a + Math.floor(rng() * 40));
-      return Buffer.concat([copy.subarray(0, b), copy.subarray(a, b), copy.subarray(b)]);
-    }
-    case 3: // drop a slice
-    {
-      const a = at();
-      return Buffer.concat([copy.subarray(0, a), copy.subarray(a + 1 + Math.floor(rng() * 8))]);
-    }
-    default: // set a high bit (turns one-byte varints into longer ones)
-      copy[at()] |= 0x80;
-      return copy;
-  }
-}
 
 const ADDED = stringAttribute('enduser.name', 'Fuzz Agent');
 const ORIGINALS = Array.from({ length: 60 }, (_, i) => encodeRequest(randomTraceRequest(mulberry32(1000 + i), { maxResources: 2, maxSpans: 3 })));
