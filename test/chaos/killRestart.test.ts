@@ -11,6 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { startSimulator, type Simulator } from '../../src/simulator/index';
 import { tempDir } from '../exporter/queue/persistent/support';
 import { type RawClient, rawClient } from '../helpers/rawGrpcClient';
+import { serviceEnv } from '../helpers/serviceEnv';
 import { ChaosSink } from './support/chaosSink';
 import { type ServeProcess, startServe } from './support/serveProcess';
 import { type KnownRequest, idsOf, knownRequests, sendAcknowledged } from './support/traffic';
@@ -44,13 +45,8 @@ describe('chaos: the persistent queue across kill -9 and SIGTERM', () => {
   /** `serve` on the shared queue directory, backed by the chaos sink. */
   async function serve(extra: Record<string, string> = {}): Promise<{ proc: ServeProcess; client: RawClient }> {
     const proc = await startServe({
-      GENESYS_CLIENT_ID: sim.clientId,
-      GENESYS_CLIENT_SECRET: sim.clientSecret,
-      GENESYS_API_URL: sim.url,
-      ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0',
-      ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0',
-      ENRICHER_OTLP_HTTP_ADDRESS: 'off', // the default 0.0.0.0:4318 could clash with anything else on the machine
-      ENRICHER_EXPORT_OTLP_ENDPOINT: sink.endpoint,
+      ...serviceEnv(sim, sink.endpoint),
+      ENRICHER_OTLP_HTTP_ADDRESS: 'off', // not under test here
       ENRICHER_EXPORT_QUEUE_DIR: dir,
       ENRICHER_EXPORT_RETRY_INITIAL_MS: '10',
       ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS: '100',

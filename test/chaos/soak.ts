@@ -16,6 +16,7 @@ import * as grpc from '@grpc/grpc-js';
 import { startSimulator } from '../../src/simulator/index';
 import { mulberry32 } from '../helpers/otlpFixtures';
 import { rawClient } from '../helpers/rawGrpcClient';
+import { serviceEnv } from '../helpers/serviceEnv';
 import { ChaosSink } from './support/chaosSink';
 import { type ServeProcess, startServe } from './support/serveProcess';
 import { type KnownRequest, idsOf, knownRequests } from './support/traffic';
@@ -36,13 +37,8 @@ async function main(): Promise<number> {
   let proc: ServeProcess | undefined;
   const serve = () =>
     startServe({
-      GENESYS_CLIENT_ID: sim.clientId,
-      GENESYS_CLIENT_SECRET: sim.clientSecret,
-      GENESYS_API_URL: sim.url,
-      ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0',
-      ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0',
-      ENRICHER_OTLP_HTTP_ADDRESS: 'off', // the default 0.0.0.0:4318 could clash with anything else on the machine
-      ENRICHER_EXPORT_OTLP_ENDPOINT: sink.endpoint,
+      ...serviceEnv(sim, sink.endpoint),
+      ENRICHER_OTLP_HTTP_ADDRESS: 'off', // not under test here
       ENRICHER_EXPORT_QUEUE_DIR: dir,
       ENRICHER_EXPORT_RETRY_INITIAL_MS: '10',
       ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS: '200',

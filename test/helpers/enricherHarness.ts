@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/telemetry/logger';
 import { certPath, readCert } from './certs';
 import { GrpcSink } from './grpcSink';
 import { createOtelClient, type OtelClient } from './otelClient';
+import { serviceEnv } from './serviceEnv';
 
 export interface HarnessOptions {
   /** Extra environment variables (ENRICHER_*), on top of the harness's. */
@@ -34,13 +35,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sim = await startSimulator(options.simulator);
   const sink = await GrpcSink.start({ credentials: options.sinkTls ? sinkTlsCredentials() : undefined });
   const config = configFromEnv({
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
-    GENESYS_API_URL: sim.url,
-    ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0',
-    ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:0',
-    ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0',
-    ENRICHER_EXPORT_OTLP_ENDPOINT: sink.endpoint,
+    ...serviceEnv(sim, sink.endpoint),
     ...(options.sinkTls ? { ENRICHER_EXPORT_OTLP_ENDPOINT: `https://localhost:${sink.port}`, ENRICHER_EXPORT_TLS_CA_FILE: certPath('ca') } : {}),
     ENRICHER_EXPORT_RETRY_INITIAL_MS: '50',
     ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS: '200',

@@ -15,6 +15,7 @@ import { GrpcSink } from '../helpers/grpcSink';
 import { kvString } from '../helpers/otlpWire';
 import { STATUS_DETAILS_KEY, decodeRetryDelayMs } from '../../src/receiver/otlpgrpc/index';
 import { rawClient } from '../helpers/rawGrpcClient';
+import { serviceEnv } from '../helpers/serviceEnv';
 import { adminGet, parseExposition } from './support/exposition';
 import { requestOf, spanBody } from './support/wireSpans';
 
@@ -92,17 +93,7 @@ describe('the memory limit of the running service', () => {
     const sink = await GrpcSink.start();
     closers.push(() => sink.close(), () => sim.close());
     const memory = { usedMiB: 10 };
-    const config = configFromEnv({
-      GENESYS_CLIENT_ID: sim.clientId,
-      GENESYS_CLIENT_SECRET: sim.clientSecret,
-      GENESYS_API_URL: sim.url,
-      ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0',
-      ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:0',
-      ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0',
-      ENRICHER_EXPORT_OTLP_ENDPOINT: sink.endpoint,
-      ENRICHER_MEMORY_LIMIT_MIB: '100',
-      ENRICHER_MEMORY_CHECK_INTERVAL_MS: '10',
-    });
+    const config = configFromEnv(serviceEnv(sim, sink.endpoint, { ENRICHER_MEMORY_LIMIT_MIB: '100', ENRICHER_MEMORY_CHECK_INTERVAL_MS: '10' }));
     service = await startService(config, { logger: silentLogger(), debugOutput: new PassThrough(), readMemory: () => memory.usedMiB * 2 ** 20 });
     const raw = rawClient(service.grpcPort);
     closers.unshift(async () => raw.close());
