@@ -1,11 +1,3 @@
-import { runConfig } from './commands/config';
-import { runDemo } from './commands/demo';
-import { runDeactivate } from './commands/deactivate';
-import { runDemoTraffic } from './commands/demoTraffic';
-import { runReactivate } from './commands/reactivate';
-import { runServe } from './commands/serve';
-import { runSimulator } from './commands/simulator';
-
 const USAGE = `usage: genesys-otel-enricher <command> [options]
 
 commands:
@@ -19,14 +11,21 @@ commands:
   help           show this text
 `;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number | void>> = {
-  serve: runServe,
-  demo: runDemo,
-  config: runConfig,
-  simulator: runSimulator,
-  'demo-traffic': runDemoTraffic,
-  deactivate: runDeactivate,
-  reactivate: runReactivate,
+type Command = (args: string[]) => Promise<number | void>;
+
+/**
+ * Each command's module is loaded only when that command runs: `serve` then
+ * never carries the demo traffic generator's OpenTelemetry SDK, nor the
+ * deactivation CLI, on its heap (a smaller heap is cheaper to collect).
+ */
+const COMMANDS: Record<string, () => Command> = {
+  serve: () => (require('./commands/serve') as typeof import('./commands/serve')).runServe,
+  demo: () => (require('./commands/demo') as typeof import('./commands/demo')).runDemo,
+  config: () => (require('./commands/config') as typeof import('./commands/config')).runConfig,
+  simulator: () => (require('./commands/simulator') as typeof import('./commands/simulator')).runSimulator,
+  'demo-traffic': () => (require('./commands/demoTraffic') as typeof import('./commands/demoTraffic')).runDemoTraffic,
+  deactivate: () => (require('./commands/deactivate') as typeof import('./commands/deactivate')).runDeactivate,
+  reactivate: () => (require('./commands/reactivate') as typeof import('./commands/reactivate')).runReactivate,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -35,12 +34,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
-  const code = await run(rest);
+  const code = await load()(rest);
   return code ?? 0;
 }
 
