@@ -1,7 +1,7 @@
 import { STRING_MEMBER } from './anyValueWalk';
 import type { KeyMatcher } from './keyMatcher';
 import { KeyValueProbe } from './keyValue';
-import { RESOURCE_SPANS_STRIDE, SCOPE_SPANS_STRIDE, SITE_STRIDE, type SiteLayout } from './layout';
+import { type LayoutScratch, RESOURCE_SPANS_STRIDE, SCOPE_SPANS_STRIDE, SITE_STRIDE, type SiteLayout } from './layout';
 import type { ValueInterner } from './valueInterner';
 import { WireSite } from './wireSite';
 import type { WireReader } from './wireReader';
@@ -21,7 +21,6 @@ import type { WireReader } from './wireReader';
  */
 export class SiteCollector {
   readonly sites: WireSite[] = [];
-  readonly layout: SiteLayout = { sites: [], scopeSpans: [], resourceSpans: [] };
   spanCount = 0;
 
   private readonly keyValue = new KeyValueProbe();
@@ -54,12 +53,27 @@ export class SiteCollector {
   private ssBodyEnd = 0;
   private ssIndex = -1;
 
+  /** Where the layout is gathered during the walk: the codec's, reused scan after scan. */
+  private readonly scratch: { readonly sites: LayoutScratch; readonly scopeSpans: LayoutScratch; readonly resourceSpans: LayoutScratch };
+
   constructor(
     private readonly buf: Buffer,
     private readonly matcher: KeyMatcher,
     private readonly keyBits: ReadonlyMap<string, number>,
     private readonly values: ValueInterner,
-  ) {}
+    scratch: { readonly sites: LayoutScratch; readonly scopeSpans: LayoutScratch; readonly resourceSpans: LayoutScratch },
+  ) {
+    scratch.sites.reset();
+    scratch.scopeSpans.reset();
+    scratch.resourceSpans.reset();
+    this.scratch = scratch;
+  }
+
+  /** The layout of the sites found, once the walk is over (copied out of the scratch). */
+  layout(): SiteLayout {
+    const { sites, scopeSpans, resourceSpans } = this.scratch;
+    return { sites: sites.take(), scopeSpans: scopeSpans.take(), resourceSpans: resourceSpans.take() };
+  }
 
   beginResourceSpans(lenStart: number, bodyStart: number, bodyEnd: number): void {
     this.rsLenStart = lenStart;
@@ -77,13 +91,12 @@ export class SiteCollector {
     const rs = this.ensureResourceSpans();
     const site = new WireSite('resource', this.resourceValue, this.resourceValue === undefined, this.resourceMask, this.keyBits);
     const at = this.rsFirstSite;
-    const placement = [this.resourceLenStart, this.resourceBodyStart, this.resourceBodyEnd, -1, rs];
     if (at === this.sites.length) {
       this.sites.push(site);
-      this.layout.sites.push(...placement);
+      this.scratch.sites.push(SITE_STRIDE, this.resourceLenStart, this.resourceBodyStart, this.resourceBodyEnd, -1, rs);
     } else {
       this.sites.splice(at, 0, site);
-      this.layout.sites.splice(at * SITE_STRIDE, 0, ...placement);
+      this.scratch.sites.insert5(at * SITE_STRIDE, this.resourceLenStart, this.resourceBodyStart, this.resourceBodyEnd, -1, rs);
     }
   }
 
@@ -120,12 +133,13 @@ export class SiteCollector {
     if (!this.found) return;
     const rs = this.ensureResourceSpans();
     if (this.ssIndex < 0) {
-      this.ssIndex = this.layout.scopeSpans.length / SCOPE_SPANS_STRIDE;
-      this.layout.scopeSpans.push(this.ssLenStart, this.ssBodyStart, this.ssBodyEnd, rs);
+      const scopeSpans = this.scratch.scopeSpans;
+      this.ssIndex = scopeSpans.length / SCOPE_SPANS_STRIDE;
+      scopeSpans.push(SCOPE_SPANS_STRIDE, this.ssLenStart, this.ssBodyStart, this.ssBodyEnd, rs);
     }
     const value = this.foundValue();
     this.sites.push(new WireSite('span', value, value === undefined, this.mask, this.keyBits));
-    this.layout.sites.push(lenStart, bodyStart, bodyEnd, this.ssIndex, rs);
+    this.scratch.sites.push(SITE_STRIDE, lenStart, bodyStart, bodyEnd, this.ssIndex, rs);
   }
 
   endResource(lenStart: number, bodyStart: number, bodyEnd: number): void {
@@ -146,8 +160,9 @@ export class SiteCollector {
 
   private ensureResourceSpans(): number {
     if (this.rsIndex < 0) {
-      this.rsIndex = this.layout.resourceSpans.length / RESOURCE_SPANS_STRIDE;
-      this.layout.resourceSpans.push(this.rsLenStart, this.rsBodyStart, this.rsBodyEnd);
+      const resourceSpans = this.scratch.resourceSpans;
+      this.rsIndex = resourceSpans.length / RESOURCE_SPANS_STRIDE;
+      resourceSpans.push(RESOURCE_SPANS_STRIDE, this.rsLenStart, this.rsBodyStart, this.rsBodyEnd);
     }
     return this.rsIndex;
   }

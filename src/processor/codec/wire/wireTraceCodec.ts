@@ -2,7 +2,7 @@ import { PipelineError } from '../../../errors';
 import { resolveCodecOptions } from '../options';
 import type { CodecOptions, EnrichmentSite, ScannedBatch, StringAttribute, TraceCodec } from '../types';
 import { KeyMatcher } from './keyMatcher';
-import type { SiteLayout } from './layout';
+import { LayoutScratch, type SiteLayout } from './layout';
 import { walkRequest } from './requestWalk';
 import { SiteCollector } from './siteCollector';
 import { ValueInterner } from './valueInterner';
@@ -37,6 +37,7 @@ export class WireTraceCodec implements TraceCodec {
   private readonly keyBits: ReadonlyMap<string, number>;
   private readonly framed = new FramedLists();
   private readonly values = new ValueInterner();
+  private readonly scratch = { sites: new LayoutScratch(), scopeSpans: new LayoutScratch(), resourceSpans: new LayoutScratch() };
 
   /** Throws RangeError on bad options (see CodecOptions). */
   constructor(options: CodecOptions) {
@@ -47,9 +48,9 @@ export class WireTraceCodec implements TraceCodec {
 
   scan(bytes: Buffer): ScannedBatch {
     if (!Buffer.isBuffer(bytes)) throw new PipelineError('invalid_argument', 'OTLP trace request must be a Buffer');
-    const collector = new SiteCollector(bytes, this.matcher, this.keyBits, this.values);
+    const collector = new SiteCollector(bytes, this.matcher, this.keyBits, this.values, this.scratch);
     walkRequest(new WireReader(bytes), collector);
-    return new WireScannedBatch(bytes, collector.spanCount, collector.sites, collector.layout);
+    return new WireScannedBatch(bytes, collector.spanCount, collector.sites, collector.layout());
   }
 
   /** Returns `bytes` itself when no site gets an addition. */
