@@ -12,6 +12,13 @@ export interface TraceBatch {
   readonly bytes: Buffer;
   /** Number of spans in `bytes`; known once the processor has walked the batch. */
   readonly spanCount: number;
+  /**
+   * Present when `bytes` is pooled memory (see BufferPool): the stage that
+   * finishes with the batch (the sending queue, once the batch is sent or
+   * dropped; the stage that handed it on, when the next stage refused it)
+   * calls it exactly once, and nobody reads `bytes` after.
+   */
+  readonly release?: () => void;
 }
 
 /** A stage that accepts batches. */

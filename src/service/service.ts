@@ -8,6 +8,7 @@ import type { DemoAgents } from '../demo/traffic';
 import { WireTraceCodec } from '../processor/codec/index';
 import { ALL_ENRICHMENT_KEYS, EnrichmentProcessor } from '../processor/enrich/index';
 import { OtlpGrpcReceiver } from '../receiver/otlpgrpc/index';
+import { BufferPool } from '../pipeline/bufferPool';
 import type { TracesConsumer } from '../pipeline/consumer';
 import { GuardedConsumer, HandoffTap, RequestGuard } from '../receiver/limits/index';
 import { buildMemoryLimiter, guardOptions } from './limits';
@@ -63,6 +64,8 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const exporter = buildExporter(config.export, config.shutdownGraceMs, logger, deps.debugOutput);
   // One processor and hand-off tap per receiver, so accepted/refused spans carry the receiver's transport.
   const codec = new WireTraceCodec({ sourceKey: config.enrichment.sourceAttribute, watchedKeys: ALL_ENRICHMENT_KEYS });
+  // Enriched requests are written into memory the sending queue gives back once they are sent.
+  const outputPool = new BufferPool();
   const enrichInto = (next: TracesConsumer) =>
     new EnrichmentProcessor({
       codec,
@@ -71,6 +74,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
       next,
       lookupBudgetMs: config.enrichment.lookupBudgetMs,
       logger: logger.child({ component: 'enrich' }),
+      outputPool,
     });
   const memory = buildMemoryLimiter(config.limits.memory, logger, deps.readMemory);
   const grpcHandoff = new HandoffTap({ next: exporter });

@@ -209,7 +209,8 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
       if (result.status === 'success') {
         trace.finished('sent', retry + 1);
         this.recordSent(batch, result);
-        return this.store.ack(entry);
+        this.store.ack(entry);
+        return batch.release?.();
       }
       this.counters.failedAttempts++;
       const next = this.nextStep(result, retry, firstAttemptAt);
@@ -264,6 +265,8 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     this.countDrop(batch);
     this.store.ack(entry); // gone for good: not to be sent again after a restart
     this.log.warn({ spans: spansOf(batch), bytes: batch.bytes.length, attempts, reason }, 'dropped a batch');
+    // An attempt abandoned at shutdown may still be on the wire: its memory is not handed out again.
+    if (!this.giveUp.signal.aborted) batch.release?.();
   }
 
   private countDrop(batch: TraceBatch): void {
@@ -275,10 +278,13 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     }
   }
 
-  /** Gives up on a batch at shutdown: a durable store keeps it (not acked), memory loses it (dropped). */
+  /** Gives up on a batch not being sent at shutdown: a durable store keeps it (not acked), memory loses it (dropped). */
   private abandon(entry: StoredBatch): void {
     const { batch } = entry;
-    if (!this.store.durable) return this.countDrop(batch); // summarised in one log line by drain()
+    if (!this.store.durable) {
+      this.countDrop(batch); // summarised in one log line by drain()
+      return batch.release?.();
+    }
     this.abandoned.batches++;
     this.abandoned.spans += spansOf(batch);
   }

@@ -66,12 +66,15 @@ export interface TraceCodec {
    * the attributes of scanned.sites[i]. Every other byte/field is preserved.
    * additions.length === sites.length. `scanned` must be what this codec's
    * `scan` returned for these very `bytes`; otherwise throws
-   * PipelineError('internal').
+   * PipelineError('internal'). `allocate`, when given, provides the output
+   * buffer (of exactly the size asked; every byte is written) instead of a
+   * new allocation, e.g. BufferPool.acquire; a codec may ignore it.
    */
   apply(
     bytes: Buffer,
     scanned: ScannedBatch,
     additions: ReadonlyArray<readonly StringAttribute[] | undefined>,
+    allocate?: (size: number) => Buffer,
   ): Buffer;
 }
 

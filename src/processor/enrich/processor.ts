@@ -1,5 +1,6 @@
 import type { IdentityResolver } from '../../directory/types';
 import type { Logger } from '../../telemetry/logger';
+import type { BufferPool } from '../../pipeline/bufferPool';
 import type { TraceBatch, TracesConsumer } from '../../pipeline/consumer';
 import type { EnrichmentSite, StringAttribute, TraceCodec } from '../codec/types';
 import { AttributeEncoder } from './attributes';
@@ -16,6 +17,12 @@ export interface EnrichmentProcessorOptions {
   /** Longest a batch waits for directory misses, ms. */
   lookupBudgetMs: number;
   logger: Logger;
+  /**
+   * Where enriched requests are written: pooled memory the sending queue
+   * gives back once a batch is sent or dropped (TraceBatch.release). Default
+   * none: a fresh buffer per request.
+   */
+  outputPool?: BufferPool;
 }
 
 type Attributes = readonly StringAttribute[];
@@ -54,9 +61,19 @@ export class EnrichmentProcessor implements TracesConsumer {
     }
     const plan = this.plan(sites);
     if (plan.missIds.length > 0) await this.waitForMisses(plan);
-    const bytes = codec.apply(batch.bytes, scanned, this.additions(sites, plan.byValue));
-    return next.consumeTraces({ bytes, spanCount: scanned.spanCount });
+    const pool = this.options.outputPool;
+    const bytes = codec.apply(batch.bytes, scanned, this.additions(sites, plan.byValue), pool ? this.acquire : undefined);
+    if (!pool || bytes === batch.bytes) return next.consumeTraces({ bytes, spanCount: scanned.spanCount });
+    const release = () => pool.release(bytes);
+    try {
+      await next.consumeTraces({ bytes, spanCount: scanned.spanCount, release });
+    } catch (err) {
+      release(); // refused: the batch never left this stage
+      throw err;
+    }
   }
+
+  private readonly acquire = (size: number): Buffer => this.options.outputPool!.acquire(size);
 
   /** Cached answers at once, one probe per distinct value; the rest are misses. */
   private plan(sites: readonly EnrichmentSite[]): RequestPlan {

@@ -222,3 +222,43 @@ describe('QueuedExporter options', () => {
     );
   });
 });
+
+describe('QueuedExporter and pooled batches (TraceBatch.release)', () => {
+  const releasable = (spans: number) => {
+    const released = { count: 0 };
+    return { batch: { ...batchOf(spans), release: () => void released.count++ }, released };
+  };
+
+  it('releases a batch once it is sent, not while the send is in progress', async () => {
+    const sender = new ScriptedSender(['hold']);
+    const queue = await started(sender);
+    const { batch, released } = releasable(3);
+    await queue.consumeTraces(batch);
+    await new Promise(setImmediate);
+    assert.equal(released.count, 0, 'still on the wire');
+    sender.release();
+    await queue.whenIdle();
+    assert.equal(released.count, 1);
+    await queue.shutdown();
+  });
+
+  it('releases a batch once, when it is dropped after a permanent failure, and keeps it through retries', async () => {
+    const sender = new ScriptedSender([{ status: 'retryable', reason: 'busy' }, { status: 'failure', reason: 'bad data' }]);
+    const queue = await started(sender);
+    const { batch, released } = releasable(2);
+    await queue.consumeTraces(batch);
+    await queue.whenIdle();
+    assert.equal(sender.attempts.length, 2);
+    assert.equal(released.count, 1);
+    await queue.shutdown();
+  });
+
+  it('does not release a batch it refused (the caller still owns it)', async () => {
+    const queue = await started(new ScriptedSender(), { maxQueueSpans: 1 });
+    const { batch, released } = releasable(5);
+    await assert.rejects(queue.consumeTraces(batch));
+    assert.equal(released.count, 0);
+    await queue.shutdown();
+  });
+});
+

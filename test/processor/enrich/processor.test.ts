@@ -11,6 +11,7 @@ import { normalizeUserId } from '../../../src/directory/userId';
 import { exportRequestType } from '../../../src/otlp/protos';
 import { WireTraceCodec } from '../../../src/processor/codec';
 import { ALL_ENRICHMENT_KEYS, ENRICHMENT_KEYS, EnrichmentProcessor } from '../../../src/processor/enrich';
+import { BufferPool } from '../../../src/pipeline/bufferPool';
 import type { TraceBatch } from '../../../src/pipeline/consumer';
 import { silentLogger } from '../../../src/telemetry/logger';
 import { flattenSpans } from '../../helpers/grpcSink';
@@ -152,5 +153,53 @@ describe('EnrichmentProcessor', () => {
     assert.equal(withPreset!.attributes[ENRICHMENT_KEYS.email], 'sender@example.com');
     assert.equal(withPreset!.attributes[ENRICHMENT_KEYS.fullName], 'Ann');
     assert.equal(plain!.attributes[ENRICHMENT_KEYS.email], 'ann@example.com');
+  });
+
+  describe('with an output pool', () => {
+    function pooled(next: (b: TraceBatch) => Promise<void>) {
+      const pool = new BufferPool();
+      const processor = new EnrichmentProcessor({
+        codec: new WireTraceCodec({ sourceKey: SOURCE_KEY, watchedKeys: ALL_ENRICHMENT_KEYS }),
+        resolver: new ScriptedResolver([user(ANN, 'Ann')]),
+        normalizeId: normalizeUserId,
+        next: { consumeTraces: next },
+        lookupBudgetMs: 1000,
+        logger: silentLogger(),
+        outputPool: pool,
+      });
+      // Large enough for the pool (it leaves small buffers to Node's allocator).
+      const big = batchOf(Array.from({ length: 400 }, (_, i) => idSpan(`s${i}`, ANN, [{ key: 'pad', value: { stringValue: 'x'.repeat(100) } }])));
+      return { pool, processor, big };
+    }
+
+    it('writes the enriched request into pooled memory and hands on a release for it', async () => {
+      const forwarded: TraceBatch[] = [];
+      const { pool, processor, big } = pooled(async (b) => void forwarded.push(b));
+      await processor.consumeTraces(big);
+      assert.equal(pool.stats().allocated, 1);
+      assert.equal(typeof forwarded[0]!.release, 'function');
+      assert.equal(pool.stats().idleBytes, 0, 'still held by the next stage');
+      forwarded[0]!.release!();
+      assert.ok(pool.stats().idleBytes > 0, 'back in the pool once released');
+      await processor.consumeTraces(big);
+      assert.equal(pool.stats().reused, 1, 'the next request reuses it');
+      assert.deepEqual(forwarded[1]!.bytes, forwarded[0]!.bytes, 'same output from reused memory');
+    });
+
+    it('takes the memory back itself when the next stage refuses the batch', async () => {
+      const { pool, processor, big } = pooled(async () => {
+        throw new Error('queue full');
+      });
+      await assert.rejects(processor.consumeTraces(big), /queue full/);
+      assert.ok(pool.stats().idleBytes > 0);
+    });
+
+    it('passes a request without sites on with no release (its bytes are not pooled)', async () => {
+      const forwarded: TraceBatch[] = [];
+      const { pool, processor } = pooled(async (b) => void forwarded.push(b));
+      await processor.consumeTraces(batchOf([spanWith('plain', [])]));
+      assert.equal(forwarded[0]!.release, undefined);
+      assert.equal(pool.stats().allocated, 0);
+    });
   });
 });

@@ -17,11 +17,12 @@ type Additions = ReadonlyArray<readonly StringAttribute[] | undefined>;
  * ResourceSpans are rewritten. Everything else is copied byte for byte,
  * including fields this codec does not know.
  *
- * The output is one Buffer.allocUnsafe of the exact final size. Returns
+ * The output is one buffer of the exact final size, from `allocate` (default
+ * Buffer.allocUnsafe). Returns
  * `bytes` itself when there is nothing to add. `framed` (optional, kept by
  * the codec across calls) caches each span-addition list encoded as fields.
  */
-export function spliceAdditions(bytes: Buffer, layout: SiteLayout, additions: Additions, framed?: FramedLists): Buffer {
+export function spliceAdditions(bytes: Buffer, layout: SiteLayout, additions: Additions, framed?: FramedLists, allocate: (size: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const added = new Int32Array(additions.length);
   let changedSites = 0;
   for (let i = 0; i < additions.length; i++) {
@@ -40,7 +41,8 @@ export function spliceAdditions(bytes: Buffer, layout: SiteLayout, additions: Ad
   const growth = new Growth(layout, added);
   const edits = new EditList(changedSites * 2 + growth.scope.length + growth.resource.length);
   planEdits(layout, added, growth, edits);
-  const out = Buffer.allocUnsafe(bytes.length + growth.total);
+  const out = allocate(bytes.length + growth.total);
+  if (out.length !== bytes.length + growth.total) throw new PipelineError('internal', `allocate gave ${out.length} bytes, ${bytes.length + growth.total} asked`);
   const order = edits.order();
   const written = neverShiftsLeft(edits, order, added)
     ? writeEditsBackward(bytes, out, layout, additions, added, edits, order, framed ?? new FramedLists())

@@ -54,13 +54,13 @@ export class WireTraceCodec implements TraceCodec {
   }
 
   /** Returns `bytes` itself when no site gets an addition. */
-  apply(bytes: Buffer, scanned: ScannedBatch, additions: ReadonlyArray<readonly StringAttribute[] | undefined>): Buffer {
+  apply(bytes: Buffer, scanned: ScannedBatch, additions: ReadonlyArray<readonly StringAttribute[] | undefined>, allocate?: (size: number) => Buffer): Buffer {
     if (!(scanned instanceof WireScannedBatch) || scanned.bytes !== bytes) {
       throw new PipelineError('internal', 'WireTraceCodec.apply needs the ScannedBatch its scan() returned for the same buffer');
     }
     if (additions.length !== scanned.sites.length) {
       throw new PipelineError('internal', `apply got ${additions.length} additions for ${scanned.sites.length} sites`);
     }
-    return spliceAdditions(bytes, scanned.layout, additions, this.framed);
+    return spliceAdditions(bytes, scanned.layout, additions, this.framed, allocate);
   }
 }
