@@ -17,6 +17,13 @@ export const SITE_STRIDE = 5;
 export const SCOPE_SPANS_STRIDE = 4;
 export const RESOURCE_SPANS_STRIDE = 3;
 
+/** The three scratch arrays a scan gathers its SiteLayout in. */
+export interface LayoutScratches {
+  readonly sites: LayoutScratch;
+  readonly scopeSpans: LayoutScratch;
+  readonly resourceSpans: LayoutScratch;
+}
+
 /**
  * A growable Int32Array a codec reuses for every scan (scans are synchronous,
  * so one at a time): the layout is gathered here and copied out once, at its

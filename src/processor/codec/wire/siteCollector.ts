@@ -1,7 +1,7 @@
 import { STRING_MEMBER } from './anyValueWalk';
 import type { KeyMatcher } from './keyMatcher';
 import { KeyValueProbe } from './keyValue';
-import { type LayoutScratch, RESOURCE_SPANS_STRIDE, SCOPE_SPANS_STRIDE, SITE_STRIDE, type SiteLayout } from './layout';
+import { type LayoutScratches, RESOURCE_SPANS_STRIDE, SCOPE_SPANS_STRIDE, SITE_STRIDE, type SiteLayout } from './layout';
 import type { ValueInterner } from './valueInterner';
 import { WireSite } from './wireSite';
 import type { WireReader } from './wireReader';
@@ -54,14 +54,14 @@ export class SiteCollector {
   private ssIndex = -1;
 
   /** Where the layout is gathered during the walk: the codec's, reused scan after scan. */
-  private readonly scratch: { readonly sites: LayoutScratch; readonly scopeSpans: LayoutScratch; readonly resourceSpans: LayoutScratch };
+  private readonly scratch: LayoutScratches;
 
   constructor(
     private readonly buf: Buffer,
     private readonly matcher: KeyMatcher,
     private readonly keyBits: ReadonlyMap<string, number>,
     private readonly values: ValueInterner,
-    scratch: { readonly sites: LayoutScratch; readonly scopeSpans: LayoutScratch; readonly resourceSpans: LayoutScratch },
+    scratch: LayoutScratches,
   ) {
     scratch.sites.reset();
     scratch.scopeSpans.reset();

@@ -2,7 +2,7 @@ import { PipelineError } from '../../../errors';
 import { resolveCodecOptions } from '../options';
 import type { CodecOptions, EnrichmentSite, ScannedBatch, StringAttribute, TraceCodec } from '../types';
 import { KeyMatcher } from './keyMatcher';
-import { LayoutScratch, type SiteLayout } from './layout';
+import { LayoutScratch, type LayoutScratches, type SiteLayout } from './layout';
 import { walkRequest } from './requestWalk';
 import { SiteCollector } from './siteCollector';
 import { ValueInterner } from './valueInterner';
@@ -37,7 +37,7 @@ export class WireTraceCodec implements TraceCodec {
   private readonly keyBits: ReadonlyMap<string, number>;
   private readonly framed = new FramedLists();
   private readonly values = new ValueInterner();
-  private readonly scratch = { sites: new LayoutScratch(), scopeSpans: new LayoutScratch(), resourceSpans: new LayoutScratch() };
+  private readonly scratch: LayoutScratches = { sites: new LayoutScratch(), scopeSpans: new LayoutScratch(), resourceSpans: new LayoutScratch() };
 
   /** Throws RangeError on bad options (see CodecOptions). */
   constructor(options: CodecOptions) {
