@@ -95,7 +95,8 @@ async function untilLogged(child: Child, logFile: string, text: string, timeoutM
   throw child.failure(`did not log "${text}" within ${timeoutMs} ms`);
 }
 
-function statusOf(url: string): Promise<number> {
+/** GET url's status code, or 0 when nothing answers within a second. */
+export function statusOf(url: string): Promise<number> {
   return new Promise((resolve) => {
     const req = http.get(url, { timeout: 1000 }, (res) => {
       res.resume();

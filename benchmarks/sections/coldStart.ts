@@ -1,10 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import http from 'node:http';
 import path from 'node:path';
 import type { RunningSimulator } from '../../src/simulator/types';
 import { encodeRequest, makeRequest, mulberry32, randomUserId } from '../../test/helpers/otlpFixtures';
 import { Child } from '../child';
-import { enricherVariant } from '../enricherVariant';
+import { enricherVariant, statusOf } from '../enricherVariant';
 import { DRIVER_CORE, pinned } from '../pinning';
 import { exportRaw, MAX_MESSAGE_BYTES } from '../rawTraceService';
 import { targetLine } from '../report';
@@ -135,15 +134,4 @@ async function settledCalls(sim: RunningSimulator): Promise<Calls> {
     last = total;
   }
   return snapshot(sim);
-}
-
-function statusOf(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
 }
