@@ -81,6 +81,7 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'exporter.sending_queue.max_spans', env: 'ENRICHER_EXPORT_QUEUE_MAX_SPANS', kind: 'integer' },
   { path: 'exporter.sending_queue.max_size_mib', env: 'ENRICHER_EXPORT_QUEUE_MAX_MIB', kind: 'integer' },
   { path: 'exporter.sending_queue.concurrency', env: 'ENRICHER_EXPORT_CONCURRENCY', kind: 'integer' },
+  { path: 'exporter.sending_queue.backpressure_ms', env: 'ENRICHER_EXPORT_BACKPRESSURE_MS', kind: 'integer' },
   { path: 'exporter.sending_queue.directory', env: 'ENRICHER_EXPORT_QUEUE_DIR', kind: 'string' },
   { path: 'exporter.retry_on_failure.initial_interval_ms', env: 'ENRICHER_EXPORT_RETRY_INITIAL_MS', kind: 'integer' },
   { path: 'exporter.retry_on_failure.max_interval_ms', env: 'ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS', kind: 'integer' },

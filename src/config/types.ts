@@ -79,6 +79,12 @@ export interface ExportConfig {
   readonly queueMaxBytes: number;
   /** Concurrent export RPCs. Default 4. */
   readonly concurrency: number;
+  /**
+   * Longest a request's acknowledgement waits for an export call to take its
+   * batch while the backend keeps up (backpressure), ms; 0: acknowledged once
+   * queued. Default 1000.
+   */
+  readonly backpressureMs: number;
   /** Retry backoff: first interval, largest interval, and total time before a batch is dropped, ms. */
   readonly retryInitialMs: number;
   readonly retryMaxIntervalMs: number;

@@ -30,6 +30,8 @@ export function buildExporter(config: ExportConfig, shutdownGraceMs: number, log
     maxQueueSpans: config.queueMaxSpans,
     maxQueueBytes: config.queueMaxBytes,
     concurrency: config.concurrency,
+    // Clients that outrun a healthy backend are answered at its pace instead of filling the queue.
+    backpressureMs: config.backpressureMs,
     retry: {
       initialIntervalMs: config.retryInitialMs,
       maxIntervalMs: config.retryMaxIntervalMs,

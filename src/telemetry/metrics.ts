@@ -40,6 +40,8 @@ export interface ExporterSource {
     readonly rejectedSpans: number;
     readonly failedAttempts: number;
     readonly retries: number;
+    readonly backpressuredBatches: number;
+    readonly backpressureTimeouts: number;
     /** Present only with the persistent queue (ENRICHER_EXPORT_QUEUE_DIR). */
     readonly persistent?: {
       readonly persistedSpans: number;
@@ -157,6 +159,18 @@ function declareExporterMetrics(registry: MetricsRegistry, exporter: ExporterSou
     .add({ name: 'enricher_exporter_queue_capacity_bytes', help: 'Most request bytes the sending queue holds (ENRICHER_EXPORT_QUEUE_MAX_MIB).', type: 'gauge', collect: () => [sample(exporter.capacityBytes, labels)] })
     .add({ name: 'enricher_exporter_send_failures_total', help: 'Export attempts that failed, retried or not.', type: 'counter', collect: one((s) => s.failedAttempts) })
     .add({ name: 'enricher_exporter_retries_total', help: 'Export retries scheduled after retryable failures.', type: 'counter', collect: one((s) => s.retries) })
+    .add({
+      name: 'enricher_exporter_backpressured_batches_total',
+      help: 'Batches whose acknowledgement waited for an export call to take them (ENRICHER_EXPORT_BACKPRESSURE_MS).',
+      type: 'counter',
+      collect: one((s) => s.backpressuredBatches),
+    })
+    .add({
+      name: 'enricher_exporter_backpressure_timeouts_total',
+      help: 'Backpressure waits that ran out before an export call took the batch: the backend is slower than ENRICHER_EXPORT_BACKPRESSURE_MS per batch.',
+      type: 'counter',
+      collect: one((s) => s.backpressureTimeouts),
+    })
     .add({
       name: 'enricher_exporter_rejected_spans_total',
       help: 'Spans the backend refused inside accepted requests (OTLP partial success).',

@@ -86,6 +86,27 @@ describe('the enricher when things go wrong', () => {
     assert.equal(got.filter((a) => a['genesys.user.state'] === 'active').length, 5);
   });
 
+  it('answers clients at the pace of a slow but working backend (backpressure), and loses nothing', async () => {
+    h = await startHarness({ env: { ENRICHER_EXPORT_CONCURRENCY: '1', ENRICHER_EXPORT_BACKPRESSURE_MS: '60000' } });
+    const raw = rawClient(h.service.grpcPort);
+    const request = (seed: number) => encodeRequest(makeRequest({ spans: 2, withUserIdRatio: 1, userIds: [h!.sim.org.active[0]], seed }));
+    try {
+      h.sink.hold();
+      assert.equal((await raw.export(request(1), { timeoutMs: 20_000 })).code, grpc.status.OK, 'taken by the exporter at once');
+      let answered = false;
+      const second = raw.export(request(2), { timeoutMs: 20_000 }).then((out) => ((answered = true), out));
+      await delay(300);
+      assert.equal(answered, false, 'waits while the first export is in flight');
+      h.sink.release();
+      assert.equal((await second).code, grpc.status.OK);
+      await h.sink.waitForSpans(4);
+      const metrics = await (await fetch(`http://127.0.0.1:${h.service.adminPort}/metrics`)).text();
+      assert.match(metrics, /^enricher_exporter_backpressured_batches_total\{exporter="otlp"\} 1$/m);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('answers garbage with INVALID_ARGUMENT and keeps serving', async () => {
     h = await startHarness();
     const raw = rawClient(h.service.grpcPort);

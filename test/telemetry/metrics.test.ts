@@ -18,7 +18,7 @@ function fakeSources(overrides: Partial<MetricSources> = {}): MetricSources {
       name: 'otlp',
       capacitySpans: 1000,
       capacityBytes: 2048,
-      stats: () => ({ queuedSpans: 5, queuedBytes: 500, sentSpans: 90, droppedSpans: 2, refusedSpans: 7, rejectedSpans: 1, failedAttempts: 4, retries: 3 }),
+      stats: () => ({ queuedSpans: 5, queuedBytes: 500, sentSpans: 90, droppedSpans: 2, refusedSpans: 7, rejectedSpans: 1, failedAttempts: 4, retries: 3, backpressuredBatches: 11, backpressureTimeouts: 2 }),
     },
     enrichment: () => ({ enriched: 60, notFound: 20, failed: 6, budgetExpired: 2 }),
     cache: () => ({ size: 42, hits: 50, stale: 5, misses: 30, failures: 6 }),
@@ -75,6 +75,8 @@ describe('the service metrics', () => {
     assert.equal(m.value('otelcol_exporter_enqueue_failed_spans', { exporter: 'otlp' }), 7);
     assert.equal(m.value('otelcol_exporter_queue_size', { exporter: 'otlp' }), 5);
     assert.equal(m.value('otelcol_exporter_queue_capacity', { exporter: 'otlp' }), 1000);
+    assert.equal(m.value('enricher_exporter_backpressured_batches_total', { exporter: 'otlp' }), 11);
+    assert.equal(m.value('enricher_exporter_backpressure_timeouts_total', { exporter: 'otlp' }), 2);
     assert.equal(m.value('enricher_spans_enriched_total', { outcome: 'enriched' }), 60);
     assert.equal(m.value('enricher_spans_enriched_total', { outcome: 'not_found' }), 20);
     assert.equal(m.value('enricher_spans_enriched_total', { outcome: 'failed' }), 6);

@@ -32,6 +32,16 @@ export interface QueuedExporterOptions {
   readonly maxQueueBytes?: number;
   /** Batches sent at the same time; a batch waiting to retry keeps its slot. Default 4. */
   readonly concurrency?: number;
+  /**
+   * Backpressure, ms: while the backend keeps up (no send attempt failed since the
+   * last success), a batch that has to wait behind others is queued at once but
+   * `consumeTraces` resolves only once the queue has drained (every waiting batch
+   * taken by an export call, like a Node stream's 'drain'), or after this long,
+   * whichever comes first. Senders that outrun the backend are slowed down to its
+   * pace instead of filling the queue until it refuses them; when the backend
+   * fails or stalls, the queue buffers as without it. 0: resolve once queued. Default 0.
+   */
+  readonly backpressureMs?: number;
   readonly retry?: RetryOptions;
   /** Back-off hint given to the sender of a batch refused because the queue is full, ms. Default 1000. */
   readonly fullRetryAfterMs?: number;
@@ -56,6 +66,7 @@ export interface ResolvedQueueOptions {
   readonly maxElapsedMs: number;
   readonly fullRetryAfterMs: number;
   readonly shutdownGraceMs: number;
+  readonly backpressureMs: number;
   readonly random: () => number;
 }
 
@@ -70,6 +81,7 @@ export const QUEUE_DEFAULTS = Object.freeze({
   maxElapsedMs: 300_000,
   fullRetryAfterMs: 1_000,
   shutdownGraceMs: 10_000,
+  backpressureMs: 0,
 });
 
 /** Applies defaults and rejects bad options, naming every problem at once. */
@@ -88,6 +100,7 @@ export function resolveQueueOptions(o: QueuedExporterOptions): ResolvedQueueOpti
     maxElapsedMs: r.maxElapsedMs ?? d.maxElapsedMs,
     fullRetryAfterMs: o.fullRetryAfterMs ?? d.fullRetryAfterMs,
     shutdownGraceMs: o.shutdownGraceMs ?? d.shutdownGraceMs,
+    backpressureMs: o.backpressureMs ?? d.backpressureMs,
     random: o.random ?? Math.random,
   };
   const problems: string[] = [];
@@ -105,6 +118,7 @@ export function resolveQueueOptions(o: QueuedExporterOptions): ResolvedQueueOpti
   nonNegative('retry.maxElapsedMs', resolved.maxElapsedMs);
   nonNegative('fullRetryAfterMs', resolved.fullRetryAfterMs);
   nonNegative('shutdownGraceMs', resolved.shutdownGraceMs);
+  nonNegative('backpressureMs', resolved.backpressureMs);
   if (!(resolved.backoff.multiplier >= 1)) problems.push(`retry.multiplier must be >= 1, got ${resolved.backoff.multiplier}`);
   if (resolved.backoff.maxIntervalMs < resolved.backoff.initialIntervalMs) {
     problems.push('retry.maxIntervalMs must be >= retry.initialIntervalMs');

@@ -59,6 +59,10 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
   private appending = 0;
   private abandoned = { batches: 0, spans: 0 };
   private idleWaiters: Array<() => void> = [];
+  /** What ends each backpressure wait: acceptances of queued batches waiting for the queue to drain. */
+  private readonly held = new Set<() => void>();
+  /** From a failed send attempt until the next success: the backend is not keeping up, so nothing is held. */
+  private backendFailing = false;
   private starting?: Promise<void>;
   private stopping?: Promise<DrainReport>;
 
@@ -85,7 +89,10 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
   }
 
   /**
-   * Queues the batch and resolves; sending happens in the background. Rejects with
+   * Queues the batch and resolves; sending happens in the background. With
+   * `backpressureMs`, a batch that has to wait behind others while the backend
+   * keeps up resolves once no batch waits any more (all taken by export calls),
+   * at most that long. Rejects with
    * `resource_exhausted` (+ retryAfterMs) when full, `unavailable` before start,
    * `shutting_down` after shutdown began, `invalid_argument` when the batch alone
    * exceeds the queue's bounds (it could never be accepted).
@@ -115,6 +122,8 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     }
     this.waiting.push(entry);
     this.pump();
+    // Left waiting behind other batches while the backend keeps up: hold the sender back until the queue drains.
+    if (this.waiting.size > 0 && this.opts.backpressureMs > 0 && !this.backendFailing) await this.untilDrained();
   }
 
   /** Counters and gauges for metrics; a fresh snapshot each call. */
@@ -185,6 +194,28 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     return undefined;
   }
 
+  /** Resolves when nothing waits to be sent any more, after `backpressureMs`, or when holding stops (failure, shutdown). */
+  private untilDrained(): Promise<void> {
+    this.counters.backpressuredBatches++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.counters.backpressureTimeouts++;
+        release();
+      }, this.opts.backpressureMs);
+      const release = () => {
+        clearTimeout(timer);
+        this.held.delete(release);
+        resolve();
+      };
+      this.held.add(release);
+    });
+  }
+
+  /** Ends every backpressure wait: the batches stay queued, their senders are answered. */
+  private releaseHeld(): void {
+    for (const release of [...this.held]) release();
+  }
+
   private pump(): void {
     while (this.inFlight < this.opts.concurrency && this.waiting.size > 0) {
       const entry = this.waiting.shift() as StoredBatch;
@@ -198,6 +229,9 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
           this.notifyIfIdle();
         });
     }
+    // Drained: every batch that had to wait has been taken, so their senders are answered together
+    // (as a Node stream emits 'drain'); answering each as it is taken keeps senders and sending interleaved.
+    if (this.waiting.size === 0 && this.held.size > 0) this.releaseHeld();
   }
 
   private async deliver(entry: StoredBatch): Promise<void> {
@@ -207,12 +241,15 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     for (let retry = 0; ; retry++) {
       const result = await this.attempt(batch);
       if (result.status === 'success') {
+        this.backendFailing = false;
         trace.finished('sent', retry + 1);
         this.recordSent(batch, result);
         this.store.ack(entry);
         return batch.release?.();
       }
       this.counters.failedAttempts++;
+      this.backendFailing = true; // buffer from now on: holding senders would only make them time out
+      this.releaseHeld();
       const next = this.nextStep(result, retry, firstAttemptAt);
       trace.failed(retry + 1, result.reason, 'retryInMs' in next ? next.retryInMs : undefined);
       if ('dropBecause' in next) {
@@ -291,6 +328,7 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
 
   private async drain(graceMs: number): Promise<DrainReport> {
     this.state = 'draining';
+    this.releaseHeld(); // what is queued is drained (or reported) like the rest
     await this.starting?.catch(() => undefined);
     const drained = await settlesWithin(this.whenIdle(), graceMs);
     if (!drained) this.abandonAll();

@@ -28,6 +28,10 @@ export interface QueueStats {
   readonly refusedSpans: number;
   /** Spans the downstream refused inside an accepted batch (OTLP partial success). */
   readonly rejectedSpans: number;
+  /** Batches whose acceptance waited for a sender to take them (backpressure). */
+  readonly backpressuredBatches: number;
+  /** Of those, acceptances that stopped waiting after `backpressureMs`: the backend was slower than that. */
+  readonly backpressureTimeouts: number;
   /** Counters of the persistent queue; absent with the in-memory queue. */
   readonly persistent?: PersistentQueueStats;
 }
@@ -49,6 +53,8 @@ export function newQueueCounters(): QueueCounters {
     refusedBatches: 0,
     refusedSpans: 0,
     rejectedSpans: 0,
+    backpressuredBatches: 0,
+    backpressureTimeouts: 0,
   };
 }
 

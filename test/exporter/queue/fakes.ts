@@ -19,7 +19,7 @@ export class ScriptedSender extends EventEmitter implements BatchSender {
   readonly attempts: Attempt[] = [];
   started = 0;
   shutdowns = 0;
-  private held: Array<() => void> = [];
+  private held: Array<(result: SendResult) => void> = [];
 
   constructor(private readonly script: Array<SendResult | 'hold' | 'throw'> = []) {
     super();
@@ -38,13 +38,13 @@ export class ScriptedSender extends EventEmitter implements BatchSender {
     const step = this.script.shift() ?? { status: 'success' };
     this.emit('attempt', this.attempts.length);
     if (step === 'throw') return Promise.reject(new Error('sender bug'));
-    if (step === 'hold') return new Promise((resolve) => this.held.push(() => resolve({ status: 'success' })));
+    if (step === 'hold') return new Promise((resolve) => this.held.push(resolve));
     return Promise.resolve(step);
   }
 
-  /** Lets every held attempt succeed. */
-  release(): void {
-    for (const resolve of this.held.splice(0)) resolve();
+  /** Ends every held attempt with `result` (default: success). */
+  release(result: SendResult = { status: 'success' }): void {
+    for (const resolve of this.held.splice(0)) resolve(result);
   }
 
   /** Resolves once `count` attempts were made. */

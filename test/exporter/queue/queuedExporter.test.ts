@@ -31,6 +31,7 @@ describe('QueuedExporter accepting batches', () => {
         sentBatches: 1, sentSpans: 3, sentBytes: 100,
         failedAttempts: 0, retries: 0, droppedBatches: 0, droppedSpans: 0,
         refusedBatches: 0, refusedSpans: 0, rejectedSpans: 0,
+        backpressuredBatches: 0, backpressureTimeouts: 0,
       },
     );
     await queue.shutdown();
@@ -262,3 +263,143 @@ describe('QueuedExporter and pooled batches (TraceBatch.release)', () => {
   });
 });
 
+
+/** Tracks whether `p` has settled, without waiting for it. */
+function watch(p: Promise<unknown>): { readonly settled: boolean } {
+  const state = { settled: false };
+  void p.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  );
+  return state;
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('QueuedExporter backpressure (backpressureMs)', () => {
+  it('answers a batch that has to wait only once an export call takes it, while the backend keeps up', async () => {
+    const sender = new ScriptedSender(['hold', 'hold']);
+    const queue = await started(sender, { concurrency: 1, backpressureMs: 60_000 });
+
+    await queue.consumeTraces(batchOf(1)); // taken at once: answered at once
+    const second = watch(queue.consumeTraces(batchOf(2)));
+    await turn();
+    assert.equal(second.settled, false, 'held while the first batch is being sent');
+    assert.equal(queue.stats().queuedBatches, 2, 'queued all the same');
+
+    sender.release(); // the first is sent; a sender takes the second
+    await sender.waitForAttempts(2);
+    await turn();
+    assert.equal(second.settled, true);
+    assert.deepEqual([queue.stats().backpressuredBatches, queue.stats().backpressureTimeouts], [1, 0]);
+    sender.release();
+    await queue.shutdown();
+  });
+
+  it('answers the held senders together once every waiting batch has been taken (drain)', async () => {
+    const sender = new ScriptedSender(['hold', 'hold', 'hold', 'hold']);
+    const queue = await started(sender, { concurrency: 1, backpressureMs: 60_000 });
+    await queue.consumeTraces(batchOf(1));
+    const answered: number[] = [];
+    const pending = [2, 3, 4].map((n) => queue.consumeTraces(batchOf(n)).then(() => answered.push(n)));
+
+    for (let sent = 1; sent <= 2; sent++) {
+      sender.release();
+      await sender.waitForAttempts(sent + 1);
+      await turn();
+      assert.deepEqual(answered, [], `batches still waiting after ${sent} sent`);
+    }
+    sender.release(); // batch 4, the last one waiting, is taken: the queue has drained
+    await sender.waitForAttempts(4);
+    await turn();
+    assert.deepEqual(answered, [2, 3, 4]);
+    sender.release();
+    await Promise.all(pending);
+    await queue.shutdown();
+  });
+
+  it('stops holding once a send attempt fails, so an outage is buffered and not pushed back on senders', async () => {
+    const sender = new ScriptedSender(['hold', 'hold']);
+    const queue = await started(sender, { concurrency: 1, backpressureMs: 60_000 });
+    await queue.consumeTraces(batchOf(1));
+    const held = watch(queue.consumeTraces(batchOf(2)));
+    await turn();
+    assert.equal(held.settled, false);
+
+    sender.release({ status: 'retryable', reason: 'backend down' });
+    await turn();
+    assert.equal(held.settled, true, 'answered when the attempt failed, before any retry');
+    await queue.consumeTraces(batchOf(3)); // while failing: answered once queued
+    assert.equal(queue.stats().queuedBatches, 3);
+
+    await sender.waitForAttempts(2); // the first batch's retry (held)
+    sender.release();
+    await queue.whenIdle();
+    assert.equal(queue.stats().sentBatches, 3, 'everything buffered is delivered');
+    await queue.shutdown();
+  });
+
+  it('holds again once a send succeeds after a failure', async () => {
+    const sender = new ScriptedSender([{ status: 'retryable', reason: 'blip' }, 'hold', 'hold']);
+    const queue = await started(sender, { concurrency: 1, backpressureMs: 60_000 });
+    await queue.consumeTraces(batchOf(1)); // fails, then its retry holds (and succeeds on release)
+    await sender.waitForAttempts(2);
+    sender.release();
+    await queue.whenIdle();
+
+    await queue.consumeTraces(batchOf(2)); // taken at once
+    const third = watch(queue.consumeTraces(batchOf(3)));
+    await turn();
+    assert.equal(third.settled, false, 'held again: the backend keeps up');
+    sender.release();
+    await sender.waitForAttempts(4);
+    await turn();
+    assert.equal(third.settled, true);
+    await queue.shutdown();
+  });
+
+  it('stops waiting after backpressureMs when the backend stalls without failing, and still delivers', async () => {
+    const sender = new ScriptedSender(['hold']);
+    const queue = await started(sender, { concurrency: 1, backpressureMs: 30 });
+    await queue.consumeTraces(batchOf(1));
+    const startedAt = Date.now();
+    await queue.consumeTraces(batchOf(2));
+    const waited = Date.now() - startedAt;
+
+    assert.ok(waited >= 25, `waited ${waited} ms`);
+    assert.deepEqual([queue.stats().backpressuredBatches, queue.stats().backpressureTimeouts], [1, 1]);
+    sender.release();
+    await queue.whenIdle();
+    assert.equal(queue.stats().sentBatches, 2);
+    await queue.shutdown();
+  });
+
+  it('answers held senders when shutdown begins; their batches are drained like the rest', async () => {
+    const sender = new ScriptedSender(['hold']);
+    const queue = await started(sender, { concurrency: 1, backpressureMs: 60_000 });
+    await queue.consumeTraces(batchOf(1));
+    const held = watch(queue.consumeTraces(batchOf(2)));
+    await turn();
+
+    const stopping = queue.drainAndStop({ graceMs: 5_000 });
+    await turn();
+    assert.equal(held.settled, true);
+    sender.release();
+    assert.deepEqual(await stopping, { drained: true, leftBatches: 0, leftSpans: 0 });
+    assert.equal(queue.stats().sentBatches, 2);
+  });
+
+  it('never holds with backpressureMs 0 (the default)', async () => {
+    const sender = new ScriptedSender(['hold']);
+    const queue = await started(sender, { concurrency: 1 });
+    await queue.consumeTraces(batchOf(1));
+    await queue.consumeTraces(batchOf(2));
+    assert.equal(queue.stats().backpressuredBatches, 0);
+    sender.release();
+    await queue.shutdown();
+  });
+
+  it('rejects a negative backpressureMs, naming it', () => {
+    assert.throws(() => new QueuedExporter({ sender: new ScriptedSender(), logger: silentLogger(), backpressureMs: -1 }), /backpressureMs must be >= 0, got -1/);
+  });
+});
