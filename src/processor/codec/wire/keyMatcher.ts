@@ -7,6 +7,12 @@ export class KeyMatcher {
   private readonly watched: readonly Buffer[];
   /** lengthHasWatched[n] is 1 when some watched key is n bytes long: most keys are rejected by length alone. */
   private readonly lengthHasWatched: Uint8Array;
+  /**
+   * keyLengths[n] is 1 when the source key or a watched key is n bytes long.
+   * The walker checks it before calling isSource or watchedMask: most keys are
+   * ruled out by their length, without a call.
+   */
+  readonly keyLengths: Uint8Array;
 
   constructor(sourceKey: string, watchedKeys: readonly string[]) {
     this.source = Buffer.from(sourceKey, 'utf8');
@@ -14,6 +20,8 @@ export class KeyMatcher {
     const longest = this.watched.reduce((max, k) => Math.max(max, k.length), 0);
     this.lengthHasWatched = new Uint8Array(longest + 1);
     for (const k of this.watched) this.lengthHasWatched[k.length] = 1;
+    this.keyLengths = new Uint8Array(Math.max(longest, this.source.length) + 1);
+    for (const k of [this.source, ...this.watched]) this.keyLengths[k.length] = 1;
   }
 
   /** True when buf[start, end) is the source key. */

@@ -25,8 +25,11 @@ export class KeyValueProbe extends AnyValueProbe {
   read(r: WireReader, end: number): void {
     this.member = 0;
     this.keyStart = -1;
-    if (readCanonical(r, end, this)) return;
-    // Any valid layout: fields in any order or repeated (the last key wins, values merge), unknown fields skipped.
+    if (!readCanonical(r, end, this)) this.readAnyLayout(r, end);
+  }
+
+  /** Any valid layout: fields in any order or repeated (the last key wins, values merge), unknown fields skipped. */
+  private readAnyLayout(r: WireReader, end: number): void {
     while (r.pos < end) {
       const tag = r.readTag(end);
       if (tag === KEY_TAG) {

@@ -24,6 +24,7 @@ export class SiteCollector {
   spanCount = 0;
 
   private readonly keyValue = new KeyValueProbe();
+  private readonly keyLengths: Uint8Array;
 
   // The span or Resource occurrence being walked.
   private found = false;
@@ -67,6 +68,7 @@ export class SiteCollector {
     scratch.scopeSpans.reset();
     scratch.resourceSpans.reset();
     this.scratch = scratch;
+    this.keyLengths = matcher.keyLengths;
   }
 
   /** The layout of the sites found, once the walk is over (copied out of the scratch). */
@@ -117,7 +119,13 @@ export class SiteCollector {
   attribute(r: WireReader, end: number): void {
     const kv = this.keyValue;
     kv.read(r, end);
-    if (kv.keyStart < 0) return; // no key: never the source nor a watched key
+    const length = kv.keyEnd - kv.keyStart;
+    // No key (keyStart -1), or a key no key of interest is as long as: nothing to compare.
+    if (kv.keyStart >= 0 && length < this.keyLengths.length && this.keyLengths[length] === 1) this.matchKey(kv);
+  }
+
+  /** Compares the key just read with the source key and the watched keys. */
+  private matchKey(kv: KeyValueProbe): void {
     if (!this.found && this.matcher.isSource(this.buf, kv.keyStart, kv.keyEnd)) {
       // The first occurrence of the source key decides.
       this.found = true;

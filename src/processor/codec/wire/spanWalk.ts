@@ -27,51 +27,54 @@ const enum SpanTag {
 }
 const SPAN_FIELDS = fieldMask(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
 
-/** Walks a Span whose length prefix starts at `lenStart` and body spans [bodyStart, end). */
+/**
+ * Walks a Span whose length prefix starts at `lenStart` and body spans [bodyStart, end).
+ *
+ * Kept small on purpose: attributes and the fields every span has are handled
+ * here, the rest in walkOtherSpanField. V8 inlines callees into a function only
+ * up to a bytecode budget, and this loop runs for every field of every span; a
+ * smaller loop leaves room to inline the attribute reader, which was measured at
+ * a third of the scan's time when it was called instead.
+ */
 export function walkSpan(r: WireReader, c: SiteCollector, lenStart: number, bodyStart: number, end: number): void {
   c.beginContainer();
   while (r.pos < end) {
     const tag = r.readTag(end);
-    // Attributes are most of a span's fields: test for them before the switch.
-    if (tag === SpanTag.Attributes) {
-      c.attribute(r, r.readLengthEnd(end));
-      continue;
-    }
-    switch (tag) {
-      case SpanTag.TraceId:
-      case SpanTag.SpanId:
-      case SpanTag.TraceState:
-      case SpanTag.ParentSpanId:
-      case SpanTag.Name:
-        r.skipBytes(end);
-        break;
-      case SpanTag.Kind:
-      case SpanTag.DroppedAttributes:
-      case SpanTag.DroppedEvents:
-      case SpanTag.DroppedLinks:
-        r.skipVarint(end);
-        break;
-      case SpanTag.StartTime:
-      case SpanTag.EndTime:
-        r.skipFixed(8, end);
-        break;
-      case SpanTag.Flags:
-        r.skipFixed(4, end);
-        break;
-      case SpanTag.Events:
-        walkEvent(r, r.readLengthEnd(end));
-        break;
-      case SpanTag.Links:
-        walkLink(r, r.readLengthEnd(end));
-        break;
-      case SpanTag.Status:
-        walkStatus(r, r.readLengthEnd(end));
-        break;
-      default:
-        r.skipOther(tag, end, SPAN_FIELDS, 'Span');
-    }
+    if (tag === SpanTag.Attributes) c.attribute(r, r.readLengthEnd(end));
+    else if (tag === SpanTag.TraceId || tag === SpanTag.SpanId || tag === SpanTag.ParentSpanId || tag === SpanTag.Name) r.skipBytes(end);
+    else if (tag === SpanTag.StartTime || tag === SpanTag.EndTime) r.skipFixed(8, end);
+    else walkOtherSpanField(r, tag, end);
   }
   c.endSpan(lenStart, bodyStart, end);
+}
+
+/** The span fields walkSpan leaves out: a few per span at most. */
+function walkOtherSpanField(r: WireReader, tag: number, end: number): void {
+  switch (tag) {
+    case SpanTag.TraceState:
+      r.skipBytes(end);
+      break;
+    case SpanTag.Kind:
+    case SpanTag.DroppedAttributes:
+    case SpanTag.DroppedEvents:
+    case SpanTag.DroppedLinks:
+      r.skipVarint(end);
+      break;
+    case SpanTag.Flags:
+      r.skipFixed(4, end);
+      break;
+    case SpanTag.Events:
+      walkEvent(r, r.readLengthEnd(end));
+      break;
+    case SpanTag.Links:
+      walkLink(r, r.readLengthEnd(end));
+      break;
+    case SpanTag.Status:
+      walkStatus(r, r.readLengthEnd(end));
+      break;
+    default:
+      r.skipOther(tag, end, SPAN_FIELDS, 'Span');
+  }
 }
 
 const EVENT_FIELDS = fieldMask(1, 2, 3, 4);
