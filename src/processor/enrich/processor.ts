@@ -27,6 +27,11 @@ export interface EnrichmentProcessorOptions {
 
 type Attributes = readonly StringAttribute[];
 
+/** Distinct source values whose normalised id is remembered; the table starts over when full. */
+const MAX_REMEMBERED_VALUES = 4096;
+/** Remembered for a value that is not a user id ('' never is one). */
+const NOT_AN_ID = '';
+
 /**
  * What one request's distinct source values come to. Spans of one user
  * repeat the same value, so the id is normalised and looked up once per
@@ -48,6 +53,8 @@ interface RequestPlan {
 export class EnrichmentProcessor implements TracesConsumer {
   readonly stats = new EnrichmentStats();
   private readonly attrs = new AttributeEncoder();
+  /** normalizeId per source value: the same few values come back request after request. */
+  private readonly normalized = new Map<string, string>();
 
   constructor(private readonly options: EnrichmentProcessorOptions) {}
 
@@ -77,12 +84,12 @@ export class EnrichmentProcessor implements TracesConsumer {
 
   /** Cached answers at once, one probe per distinct value; the rest are misses. */
   private plan(sites: readonly EnrichmentSite[]): RequestPlan {
-    const { normalizeId, resolver } = this.options;
+    const { resolver } = this.options;
     const plan: RequestPlan = { byValue: new Map(), missValues: [], missIds: [] };
     for (let i = 0; i < sites.length; i++) {
       const value = sites[i]!.sourceValue;
       if (value === undefined || plan.byValue.has(value)) continue;
-      const id = normalizeId(value);
+      const id = this.normalize(value);
       // A value that can never be a Genesys user id is "no such user" without asking Genesys.
       const hit = id === undefined ? undefined : resolver.peek(id);
       if (id === undefined || hit !== undefined) {
@@ -94,6 +101,17 @@ export class EnrichmentProcessor implements TracesConsumer {
       }
     }
     return plan;
+  }
+
+  /** The option normalizeId, remembered (it is a pure function of the value). */
+  private normalize(value: string): string | undefined {
+    let id = this.normalized.get(value);
+    if (id === undefined) {
+      id = this.options.normalizeId(value) ?? NOT_AN_ID;
+      if (this.normalized.size >= MAX_REMEMBERED_VALUES) this.normalized.clear();
+      this.normalized.set(value, id);
+    }
+    return id === NOT_AN_ID ? undefined : id;
   }
 
   /** Waits for the misses within the budget; those still unanswered become `failed`. */

@@ -99,6 +99,23 @@ describe('EnrichmentProcessor', () => {
     assert.equal(processor.stats.enriched, 40);
   });
 
+  it('normalises each distinct source value once, across requests, and still peeks the cache every request', async () => {
+    const resolver = new ScriptedResolver([user(ANN, 'Ann')]);
+    const normalized: string[] = [];
+    const processor = new EnrichmentProcessor({
+      codec: new WireTraceCodec({ sourceKey: SOURCE_KEY, watchedKeys: ALL_ENRICHMENT_KEYS }),
+      resolver,
+      normalizeId: (raw) => (normalized.push(raw), normalizeUserId(raw)),
+      next: { consumeTraces: async () => undefined },
+      lookupBudgetMs: 1000,
+      logger: silentLogger(),
+    });
+    for (let request = 0; request < 3; request++) await processor.consumeTraces(batchOf([idSpan('a', ANN), idSpan('b', ANN.toUpperCase()), idSpan('c', 'not-an-id')]));
+    assert.deepEqual(normalized.sort(), [ANN, ANN.toUpperCase(), 'not-an-id'].sort());
+    assert.equal(resolver.peeked.length, 6, 'two ids per request: the cache decides afresh each time');
+    assert.deepEqual([processor.stats.enriched, processor.stats.notFound], [6, 3]);
+  });
+
   it('passes a request without sites on as the very same bytes', async () => {
     const resolver = new ScriptedResolver([]);
     const { processor, forwarded } = setup(resolver);
