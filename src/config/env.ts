@@ -179,10 +179,15 @@ function warmupOf(r: EnvReader): Config['warmup'] {
   };
 }
 
-/** ENRICHER_OTLP_GRPC_WINDOW_KIB: HTTP/2 receive window of the OTLP/gRPC receiver; unset keeps 64 KiB. */
+/**
+ * ENRICHER_OTLP_GRPC_WINDOW_KIB: HTTP/2 receive window of the OTLP/gRPC
+ * receiver. Default 1 MiB (grpc-js keeps 64 KiB, where a large request waits
+ * for several round trips; Go servers such as the Collector grow theirs).
+ * 64 keeps grpc-js's own.
+ */
 function grpcWindowOf(r: EnvReader): number | undefined {
-  if (r.string('ENRICHER_OTLP_GRPC_WINDOW_KIB') === undefined) return undefined;
-  return r.int('ENRICHER_OTLP_GRPC_WINDOW_KIB', 64, 64, 1_048_576) * 1024;
+  const kib = r.int('ENRICHER_OTLP_GRPC_WINDOW_KIB', 1024, 64, 1_048_576);
+  return kib === 64 ? undefined : kib * 1024;
 }
 
 /** ENRICHER_WORKERS: a count, or `auto` for one per CPU the process may use. */

@@ -23,7 +23,7 @@ export interface ReceiverConfig {
   readonly grpcAddress: string;
   /**
    * HTTP/2 receive window (per stream and per connection) of the OTLP/gRPC
-   * receiver, bytes; undefined keeps grpc-js's 64 KiB. See docs/performance.md.
+   * receiver, bytes; undefined keeps grpc-js's 64 KiB. Default 1 MiB. See docs/performance.md.
    */
   readonly grpcFlowControlWindowBytes?: number;
   /** Largest accepted request after decompression, bytes. Default 16 MiB. */

@@ -274,8 +274,9 @@ describe('configuration of the directory warm-up and the worker processes', () =
     assert.match(err.message, /ENRICHER_WARMUP: must be on or off, got "maybe"/);
   });
 
-  it('keeps grpc-js\'s 64 KiB HTTP/2 window unless ENRICHER_OTLP_GRPC_WINDOW_KIB says otherwise', () => {
-    assert.equal(configFromEnv({}).receiver.grpcFlowControlWindowBytes, undefined);
+  it('raises the HTTP/2 receive window to 1 MiB unless ENRICHER_OTLP_GRPC_WINDOW_KIB says otherwise (64: grpc-js\'s own)', () => {
+    assert.equal(configFromEnv({}).receiver.grpcFlowControlWindowBytes, 1024 * 1024);
+    assert.equal(configFromEnv({ ENRICHER_OTLP_GRPC_WINDOW_KIB: '64' }).receiver.grpcFlowControlWindowBytes, undefined);
     assert.equal(configFromEnv({ ENRICHER_OTLP_GRPC_WINDOW_KIB: '4096' }).receiver.grpcFlowControlWindowBytes, 4 * 1024 * 1024);
     assert.deepEqual(catchConfigError({ ENRICHER_OTLP_GRPC_WINDOW_KIB: '16' }).problems.map((p) => p.key), ['ENRICHER_OTLP_GRPC_WINDOW_KIB']);
   });
