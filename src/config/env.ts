@@ -154,6 +154,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     shutdownGraceMs: r.int('ENRICHER_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     workers: workersOf(r),
   };
+  backpressureWithinDeadline(r, config.export.backpressureMs, config.limits.requestTimeoutMs);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);
 }
@@ -177,6 +178,17 @@ function warmupOf(r: EnvReader): Config['warmup'] {
     readyTimeoutMs: r.int('ENRICHER_WARMUP_TIMEOUT_MS', 30_000, 0, 600_000),
     refreshMs: r.int('ENRICHER_WARMUP_REFRESH_SECONDS', 300, 0, 86_400) * 1000,
   };
+}
+
+/**
+ * A request held by backpressure is still in processing for the receivers'
+ * deadline; a hold as long as the deadline would turn backpressure into
+ * DEADLINE_EXCEEDED answers (and client retries).
+ */
+function backpressureWithinDeadline(r: EnvReader, backpressureMs: number, requestTimeoutMs: number): void {
+  if (requestTimeoutMs !== 0 && backpressureMs >= requestTimeoutMs) {
+    r.fail('ENRICHER_EXPORT_BACKPRESSURE_MS', `must be below ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), or 0 for no backpressure`, undefined);
+  }
 }
 
 /**

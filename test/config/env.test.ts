@@ -243,6 +243,15 @@ describe('configuration of receiver limits, the memory limiter and the Genesys c
     assert.equal(configFromEnv({ ENRICHER_LOOKUP_BUDGET_MS: '60000', ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS: '0' }).limits.requestTimeoutMs, 0, '0: no deadline');
   });
 
+  it('holds requests for backpressure 1 s by default, and never as long as the request deadline', () => {
+    assert.equal(configFromEnv({}).export.backpressureMs, 1000);
+    assert.equal(configFromEnv({ ENRICHER_EXPORT_BACKPRESSURE_MS: '0' }).export.backpressureMs, 0);
+    const err = catchConfigError({ ENRICHER_EXPORT_BACKPRESSURE_MS: '5000', ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS: '5000' });
+    assert.deepEqual(err.problems.map((p) => p.key), ['ENRICHER_EXPORT_BACKPRESSURE_MS']);
+    assert.match(err.message, /ENRICHER_EXPORT_BACKPRESSURE_MS: must be below ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS \(5000\)/);
+    assert.equal(configFromEnv({ ENRICHER_EXPORT_BACKPRESSURE_MS: '60000', ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS: '0' }).export.backpressureMs, 60_000);
+  });
+
   it('lists the new variables in ENV_VARS', () => {
     for (const key of ['ENRICHER_OTLP_GRPC_MAX_CONCURRENT_REQUESTS', 'ENRICHER_MEMORY_LIMIT_MIB', 'ENRICHER_GENESYS_BREAKER_FAILURES', 'ENRICHER_GENESYS_BREAKER_COOLDOWN_MS']) {
       assert.ok((ENV_VARS as readonly string[]).includes(key), key);
