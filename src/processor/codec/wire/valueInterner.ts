@@ -19,20 +19,16 @@ export class ValueInterner {
   decode(buf: Buffer, start: number, end: number): string {
     const length = end - start;
     if (length > MAX_INTERNED_BYTES) return buf.toString('utf8', start, end);
-    // The hash samples at most 8 bytes (a user id's last 8 are random enough);
-    // the full comparison below is what proves a hit, and a hit is ASCII.
     let hash = length | 0;
-    for (let i = end > start + 8 ? end - 8 : start; i < end; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
+    let ascii = 0;
+    for (let i = start; i < end; i++) {
+      const b = buf[i];
+      ascii |= b;
+      hash = Math.imul(hash ^ b, 0x01000193);
+    }
+    if (ascii >= 0x80) return buf.toString('utf8', start, end);
     const known = this.table.get(hash);
     if (known !== undefined && sameAscii(known, buf, start, end)) return known;
-    return this.remember(hash, buf, start, end);
-  }
-
-  /** A value not in the table: decoded, and kept when it is ASCII. */
-  private remember(hash: number, buf: Buffer, start: number, end: number): string {
-    let ascii = 0;
-    for (let i = start; i < end; i++) ascii |= buf[i];
-    if (ascii >= 0x80) return buf.toString('utf8', start, end);
     const value = buf.toString('latin1', start, end);
     if (this.table.size >= MAX_ENTRIES) this.table.clear();
     this.table.set(hash, value);
