@@ -34,6 +34,17 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sim = await startSimulator(options.simulator);
   const sink = await GrpcSink.start({ credentials: options.sinkTls ? sinkTlsCredentials() : undefined });
+  try {
+    return await startServiceBetween(sim, sink, options);
+  } catch (err) {
+    // A bad config or a failed start must not leave the simulator and sink keeping the test file alive.
+    await sink.close();
+    await sim.close();
+    throw err;
+  }
+}
+
+async function startServiceBetween(sim: Simulator, sink: GrpcSink, options: HarnessOptions): Promise<Harness> {
   const config = configFromEnv({
     ...serviceEnv(sim, sink.endpoint),
     ...(options.sinkTls ? { ENRICHER_EXPORT_OTLP_ENDPOINT: `https://localhost:${sink.port}`, ENRICHER_EXPORT_TLS_CA_FILE: certPath('ca') } : {}),

@@ -87,7 +87,7 @@ describe('the enricher when things go wrong', () => {
   });
 
   it('answers clients at the pace of a slow but working backend (backpressure), and loses nothing', async () => {
-    h = await startHarness({ env: { ENRICHER_EXPORT_CONCURRENCY: '1', ENRICHER_EXPORT_BACKPRESSURE_MS: '60000' } });
+    h = await startHarness({ env: { ENRICHER_EXPORT_CONCURRENCY: '1', ENRICHER_EXPORT_BACKPRESSURE_MS: '20000' } });
     const raw = rawClient(h.service.grpcPort);
     const request = (seed: number) => encodeRequest(makeRequest({ spans: 2, withUserIdRatio: 1, userIds: [h!.sim.org.active[0]], seed }));
     try {
