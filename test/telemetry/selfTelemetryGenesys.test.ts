@@ -2,10 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
-import { GenesysClient } from '../../src/directory/genesys/genesysClient';
+import type { GenesysClient } from '../../src/directory/genesys/genesysClient';
 import type { RunningSimulator } from '../../src/simulator/types';
-import { silentLogger } from '../../src/telemetry/logger';
-import { FAST_RETRY, startSim } from '../directory/support/directoryFixtures';
+import { FAST_RETRY, clientFor, startSim } from '../directory/support/directoryFixtures';
 
 describe('self-telemetry of the Genesys client', () => {
   let sim: RunningSimulator;
@@ -27,15 +26,7 @@ describe('self-telemetry of the Genesys client', () => {
   });
 
   function client(): GenesysClient {
-    const c = new GenesysClient({
-      clientId: sim.clientId,
-      clientSecret: sim.clientSecret,
-      apiUrl: sim.url,
-      requestTimeoutMs: 2_000,
-      retry: FAST_RETRY,
-      logger: silentLogger(),
-      tracer: provider.getTracer('test'),
-    });
+    const c = clientFor(sim, { tracer: provider.getTracer('test') });
     clients.push(c);
     return c;
   }

@@ -21,7 +21,7 @@ export function startSim(options: SimulatorOptions = {}): Promise<RunningSimulat
 export const FAST_RETRY = { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 50, budgetMs: 3_000 } as const;
 
 /** A client for `sim` with its credentials and fast retries; `overrides` win. */
-export function clientFor(sim: RunningSimulator, overrides: Partial<GenesysClientOptions> = {}): GenesysClient {
+export function clientFor(sim: RunningSimulator, overrides: Partial<ConstructorParameters<typeof GenesysClient>[0]> = {}): GenesysClient {
   return new GenesysClient({
     clientId: sim.clientId,
     clientSecret: sim.clientSecret,
