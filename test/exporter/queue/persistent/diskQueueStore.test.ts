@@ -2,29 +2,20 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFile, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DiskQueueStore, RECORD_HEADER_BYTES, type DiskQueueStoreOptions } from '../../../../src/exporter/queue/persistent/index';
 import type { StoredBatch } from '../../../../src/exporter/queue/store';
 import { silentLogger } from '../../../../src/telemetry/logger';
 import { recordingLogger } from '../fakes';
-import { nameOf, namedBatch, recordsOnDisk, segmentFiles, tempDir } from './support';
+import { cleanupAfterEach, nameOf, namedBatch, recordsOnDisk, segmentFiles } from './support';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function freshDir(): Promise<string> {
-  const { dir, cleanup } = await tempDir();
-  cleanups.push(cleanup);
-  return dir;
-}
+const { defer, freshDir } = cleanupAfterEach();
 
 /** Opens a store on `dir`; closed after the test unless the test closes it. */
 async function opened(dir: string, options: Partial<DiskQueueStoreOptions> = {}): Promise<{ store: DiskQueueStore; owed: StoredBatch[] }> {
   const store = new DiskQueueStore({ dir, logger: silentLogger(), ...options });
   const owed = [...(await store.open())];
-  cleanups.push(() => store.close());
+  defer(() => store.close());
   return { store, owed };
 }
 

@@ -3,27 +3,18 @@
  * memory, plus what survives a shutdown or a crash.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PipelineError } from '../../../../src/errors';
 import { DiskQueueStore, MemoryQueueStore, QueuedExporter, type QueueStore, type QueuedExporterOptions, type SendResult } from '../../../../src/exporter/queue/index';
 import type { TraceBatch } from '../../../../src/pipeline/consumer';
 import { silentLogger } from '../../../../src/telemetry/logger';
 import { ScriptedSender } from '../fakes';
-import { nameOf, namedBatch, recordsOnDisk, tempDir } from './support';
+import { cleanupAfterEach, nameOf, namedBatch, recordsOnDisk } from './support';
 
 const FAST_RETRY = { initialIntervalMs: 5, maxIntervalMs: 20, maxElapsedMs: 60_000 };
 const UNAVAILABLE: SendResult = { status: 'retryable', reason: 'UNAVAILABLE' };
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function freshDir(): Promise<string> {
-  const { dir, cleanup } = await tempDir();
-  cleanups.push(cleanup);
-  return dir;
-}
+const { defer, freshDir } = cleanupAfterEach();
 
 async function persistentQueue(dir: string, sender: ScriptedSender, options: Partial<QueuedExporterOptions> = {}): Promise<QueuedExporter> {
   const queue = new QueuedExporter({
@@ -35,7 +26,7 @@ async function persistentQueue(dir: string, sender: ScriptedSender, options: Par
     ...options,
   });
   await queue.start();
-  cleanups.push(() => queue.shutdown({ graceMs: 0 }));
+  defer(() => queue.shutdown({ graceMs: 0 }));
   return queue;
 }
 
@@ -118,7 +109,7 @@ describe('QueuedExporter with a store that fails to write', () => {
     const store = new BrokenStore();
     const queue = new QueuedExporter({ sender: new ScriptedSender(), logger: silentLogger(), store, fullRetryAfterMs: 250 });
     await queue.start();
-    cleanups.push(() => queue.shutdown());
+    defer(() => queue.shutdown());
 
     const refusal = await queue.consumeTraces(namedBatch('a', 4)).then(() => undefined, (err: unknown) => err);
     assert.ok(refusal instanceof PipelineError);

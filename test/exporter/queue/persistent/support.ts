@@ -2,6 +2,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'node:test';
 import { type LogRecord, scanSegment } from '../../../../src/exporter/queue/persistent/index';
 import type { TraceBatch } from '../../../../src/pipeline/consumer';
 
@@ -9,6 +10,26 @@ import type { TraceBatch } from '../../../../src/pipeline/consumer';
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'enricher-queue-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * What a test file cleans up after each test, last registered first:
+ * `defer` registers a cleanup (closing a store or a queue), `freshDir` makes a
+ * temporary directory that is removed. Call once per file, at the top level.
+ */
+export function cleanupAfterEach(): { defer(cleanup: () => Promise<unknown>): void; freshDir(): Promise<string> } {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    defer: (cleanup) => void cleanups.push(cleanup),
+    async freshDir() {
+      const { dir, cleanup } = await tempDir();
+      cleanups.push(cleanup);
+      return dir;
+    },
+  };
 }
 
 /** Segment file names in log order. */
