@@ -1,8 +1,8 @@
 import type { DeactivationConfig, GenesysConfig } from '../config/types';
 import { Deactivator, FileRunJournal } from '../deactivation/index';
-import { GenesysClient, RequestRateLimiter, type CachedIdentityResolver } from '../directory/index';
+import { RequestRateLimiter, type CachedIdentityResolver } from '../directory/index';
 import type { Logger } from '../telemetry/logger';
-import type { GenesysTarget } from './directory';
+import { type GenesysTarget, genesysClientFor } from './directory';
 
 export interface DeactivationParts {
   readonly useCase: Deactivator;
@@ -29,12 +29,7 @@ export interface DeactivationBuildOptions {
  */
 export function buildDeactivation(options: DeactivationBuildOptions): DeactivationParts {
   const { target, genesys, deactivation, logger } = options;
-  const client = new GenesysClient({
-    clientId: target.clientId,
-    clientSecret: target.clientSecret,
-    region: target.region,
-    apiUrl: target.apiUrl,
-    requestTimeoutMs: genesys.requestTimeoutMs,
+  const client = genesysClientFor(target, genesys, {
     logger: logger.child({ component: 'genesys', purpose: 'deactivation' }),
     rateLimiter: new RequestRateLimiter({ ratePerMinute: deactivation.maxRequestsPerMinute }),
   });

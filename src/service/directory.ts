@@ -1,7 +1,7 @@
 import type { CacheConfig, GenesysConfig } from '../config/index';
 import type { BreakerConfig } from '../config/types';
 import { BreakerBulkLookup, BreakerSingleLookup, CircuitBreaker } from '../directory/breaker/index';
-import { CachedIdentityResolver, GenesysClient, UserBatcher, UserLookup } from '../directory/index';
+import { CachedIdentityResolver, GenesysClient, type GenesysClientOptions, UserBatcher, UserLookup } from '../directory/index';
 import { TimedBulkLookup } from '../directory/lookup/timedBulkLookup';
 import { Histogram, LOOKUP_SECONDS_BUCKETS } from '../telemetry/metricsHistogram';
 import type { Logger } from '../telemetry/logger';
@@ -12,6 +12,22 @@ export interface GenesysTarget {
   clientSecret: string;
   region: string;
   apiUrl?: string;
+}
+
+/**
+ * A Genesys client for `target` with the configured request timeout. `own`
+ * is what differs per user of the org: its logger, and a rate limiter for
+ * bulk work.
+ */
+export function genesysClientFor(target: GenesysTarget, genesys: GenesysConfig, own: Pick<GenesysClientOptions, 'logger' | 'rateLimiter'>): GenesysClient {
+  return new GenesysClient({
+    clientId: target.clientId,
+    clientSecret: target.clientSecret,
+    region: target.region,
+    apiUrl: target.apiUrl,
+    requestTimeoutMs: genesys.requestTimeoutMs,
+    ...own,
+  });
 }
 
 /** The directory as the service uses it, with what it must close on shutdown. */
@@ -37,14 +53,7 @@ export function buildDirectory(
   logger: Logger,
   breakerConfig?: BreakerConfig,
 ): DirectoryParts {
-  const client = new GenesysClient({
-    clientId: target.clientId,
-    clientSecret: target.clientSecret,
-    region: target.region,
-    apiUrl: target.apiUrl,
-    requestTimeoutMs: genesys.requestTimeoutMs,
-    logger: logger.child({ component: 'genesys' }),
-  });
+  const client = genesysClientFor(target, genesys, { logger: logger.child({ component: 'genesys' }) });
   const lookupDuration = new Histogram(LOOKUP_SECONDS_BUCKETS);
   const breaker = new CircuitBreaker({
     failureThreshold: breakerConfig?.failures,
