@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Lifecycle } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
 import { RequestGuard, type RequestGuardStats } from '../limits/requestGuard';
+import { ListeningReceiver } from '../listeningReceiver';
 import { exportHandler } from './handler';
 import { grpcServerOptions } from './limits';
 import { type TcpListener, listenNoDelay } from './noDelayListener';
@@ -15,18 +15,16 @@ import { TRACE_SERVICE_DEFINITION } from './service';
  * Batches leave with `spanCount` 0: the receiver never parses, the processor
  * counts spans as it walks the bytes and hands on the real count.
  */
-export class OtlpGrpcReceiver implements Lifecycle {
+export class OtlpGrpcReceiver extends ListeningReceiver {
   private readonly options: ResolvedReceiverOptions;
   private readonly log: Logger;
   private readonly guard: RequestGuard;
   private server?: grpc.Server;
   private listener?: TcpListener;
-  private boundPort?: number;
-  private starting?: Promise<void>;
-  private stopping?: Promise<void>;
 
   /** Throws if an option is invalid, naming each problem. */
   constructor(options: OtlpGrpcReceiverOptions) {
+    super('OtlpGrpcReceiver');
     this.options = resolveReceiverOptions(options);
     this.log = options.logger.child({ component: 'receiver/otlpgrpc' });
     this.guard = new RequestGuard(this.options.guard);
@@ -37,29 +35,11 @@ export class OtlpGrpcReceiver implements Lifecycle {
     return this.guard.stats();
   }
 
-  /** The bound TCP port (the real one when the address asked for port 0). Throws before `start()` resolves. */
-  get port(): number {
-    if (this.boundPort === undefined) throw new Error('OtlpGrpcReceiver: not listening (call start() first)');
-    return this.boundPort;
+  protected defaultGraceMs(): number {
+    return this.options.shutdownGraceMs;
   }
 
-  /** Binds and starts serving. Calling it again returns the same promise; after shutdown it rejects. */
-  start(): Promise<void> {
-    if (this.stopping) return Promise.reject(new Error('OtlpGrpcReceiver: already shut down'));
-    this.starting ??= this.listen();
-    return this.starting;
-  }
-
-  /**
-   * Stops accepting calls, lets in-flight ones finish for `graceMs` (default the
-   * `shutdownGraceMs` option), then closes every connection. Safe twice and before start.
-   */
-  shutdown(options: { graceMs?: number } = {}): Promise<void> {
-    this.stopping ??= this.close(options.graceMs ?? this.options.shutdownGraceMs);
-    return this.stopping;
-  }
-
-  private async listen(): Promise<void> {
+  protected async listen(): Promise<number> {
     const server = new grpc.Server({
       'grpc.max_receive_message_length': this.options.maxRecvMessageBytes,
       ...grpcServerOptions(this.options.connection),
@@ -73,12 +53,11 @@ export class OtlpGrpcReceiver implements Lifecycle {
     const onError = (err: Error) => this.log.error({ err }, 'OTLP/gRPC listener error');
     const onWindowIgnored = () => this.log.warn({ flowControlWindowBytes: this.options.flowControlWindowBytes }, 'grpc-js did not let the HTTP/2 window be raised; it stays 64 KiB');
     this.listener = await listenNoDelay(server, this.options.credentials, this.options.address, onError, this.options.flowControlWindowBytes, onWindowIgnored);
-    this.boundPort = this.listener.port;
-    this.log.info({ address: this.options.address, port: this.boundPort }, 'OTLP/gRPC receiver listening');
+    this.log.info({ address: this.options.address, port: this.listener.port }, 'OTLP/gRPC receiver listening');
+    return this.listener.port;
   }
 
-  private async close(graceMs: number): Promise<void> {
-    await this.starting?.catch(() => undefined); // a failed bind still leaves a server to close
+  protected async close(graceMs: number): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.listener?.close(); // no new connections; grpc-js closes the ones it has below
@@ -93,7 +72,6 @@ export class OtlpGrpcReceiver implements Lifecycle {
         resolve();
       });
     });
-    this.boundPort = undefined;
     this.log.info('OTLP/gRPC receiver stopped');
   }
 }
