@@ -5,8 +5,10 @@
  * (SIGTERM, a clean exit, so V8 writes the profile) and the busiest functions
  * and code groups are printed, as shares of the non-idle samples.
  *
- *   node dist/benchmarks/profile.js [--duration S] [--concurrency N] [--keep] [--passthrough] [--env KEY=VALUE ...]
+ *   node dist/benchmarks/profile.js [--duration S] [--concurrency N] [--rate R] [--keep] [--passthrough] [--env KEY=VALUE ...]
  *
+ * --rate R sends R requests per second open loop (as the latency section does;
+ * --concurrency then caps the requests in flight) instead of the closed loop.
  * --passthrough profiles the baseline instead; --env passes more documented
  * environment to the service (e.g. --env ENRICHER_WORKERS=1).
  *
@@ -29,8 +31,10 @@ import { cleanEnv } from './subject';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' }, keep: { type: 'boolean', default: false }, passthrough: { type: 'boolean', default: false }, env: { type: 'string', multiple: true } },
+    options: { duration: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' }, rate: { type: 'string' }, keep: { type: 'boolean', default: false }, passthrough: { type: 'boolean', default: false }, env: { type: 'string', multiple: true } },
   });
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) throw new Error(`--rate must be a positive number of requests per second, got "${values.rate}"`);
   const missing = enricherUnavailable();
   if (missing) throw new Error(missing);
   pinSelf(DRIVER_CORE);
@@ -55,7 +59,7 @@ async function main(): Promise<number> {
     const config: LoadConfig = {
       target: subject.address,
       requestFile,
-      mode: 'closed',
+      ...(rate === undefined ? { mode: 'closed' } : { mode: 'open', ratePerSecond: rate }),
       concurrency: Number(values.concurrency),
       warmupMs: 2000,
       durationMs: Number(values.duration) * 1000,
