@@ -50,4 +50,5 @@ EXPOSE 4317 4318 8081
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "require('http').get('http://127.0.0.1:8081/healthz', { timeout: 4000 }, (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1)).on('timeout', () => process.exit(1))"]
 
-CMD ["node", "dist/src/cli/main.js", "serve"]
+# --max-semi-space-size: the Node.js flag the service is tuned for (src/service/nodeFlags.ts).
+CMD ["node", "--max-semi-space-size=32", "dist/src/cli/main.js", "serve"]

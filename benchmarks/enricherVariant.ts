@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../src/service/nodeFlags';
 import type { RunningSimulator } from '../src/simulator/types';
 import { Child } from './child';
 import { freePort } from './freePort';
@@ -32,7 +33,7 @@ export interface EnricherVariantOptions {
   name?: string;
   /** More documented environment (e.g. ENRICHER_WORKERS); wins over the harness's own. */
   env?: Readonly<Record<string, string>>;
-  /** Flags for node itself, e.g. `--cpu-prof`. */
+  /** Flags for node itself, e.g. `--cpu-prof`; after the service's own (SERVICE_NODE_FLAGS), so they win. */
   nodeArgs?: readonly string[];
   /** Core to pin the service to; `all` leaves it free to use every core. Default SUBJECT_CORE. */
   core?: number | 'all';
@@ -62,7 +63,7 @@ export function enricherVariant(simulator: RunningSimulator, options: EnricherVa
         ...BENCH_ENRICHER_ENV,
         ...options.env,
       };
-      const argv = [process.execPath, ...(options.nodeArgs ?? []), ENRICHER_MAIN, 'serve'];
+      const argv = [process.execPath, ...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), ENRICHER_MAIN, 'serve'];
       const core = options.core ?? SUBJECT_CORE;
       const child = new Child({ name: options.name ?? 'enricher', argv: core === 'all' ? onAllCores(argv) : pinned(core, argv), env, logFile, ipc: false });
       await untilStatus(child, `http://127.0.0.1:${adminPort}/healthz`, 30_000);

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { once } from 'node:events';
+import { SERVICE_NODE_FLAGS } from '../../src/service/nodeFlags';
 
 const MAIN = path.resolve(__dirname, '../../src/cli/main.js');
 
 /** Runs the CLI with an environment of our own (nothing inherited but PATH). */
-function runCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runCli(args: string[], env: Record<string, string>, nodeFlags: readonly string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -38,6 +39,28 @@ describe('genesys-otel-enricher serve', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
+  });
+
+  it('warns when node runs without the flags the service is tuned for, and not when they are given', async () => {
+    const env = { ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0', ENRICHER_OTLP_HTTP_ADDRESS: 'off', ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0' };
+    const started = async (nodeFlags: readonly string[], extraEnv: Record<string, string> = {}): Promise<string> => {
+      const run = runCli(['serve'], { ...env, ...extraEnv }, nodeFlags);
+      try {
+        await waitFor(() => run.out().includes('genesys-otel-enricher started'));
+        run.child.kill('SIGTERM');
+        assert.equal(await run.exited, 0);
+        return run.out();
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+    };
+    const bare = await started([]);
+    const warning = bare.split('\n').find((l) => l.includes('node was started without'));
+    assert.ok(warning, 'a warning when started without the flags');
+    assert.equal(JSON.parse(warning).level, 40);
+    for (const flag of SERVICE_NODE_FLAGS) assert.ok(warning.includes(flag), `the warning names ${flag}`);
+    assert.doesNotMatch(await started(SERVICE_NODE_FLAGS), /node was started without/);
+    assert.doesNotMatch(await started([], { NODE_OPTIONS: SERVICE_NODE_FLAGS.join(' ') }), /node was started without/);
   });
 
   it('refuses bad configuration with every problem named, and exit code 2', async () => {

@@ -5,6 +5,7 @@ import { CLI_SOURCE, DEFAULT_OTLP_GRPC_ADDRESS, DEFAULT_OTLP_HTTP_ADDRESS, ENV_V
 import { envAssignments, execForm, parseDockerfile, splitFlags, type Instruction, type Stage } from './support/dockerfile';
 import { parseHostPort } from './support/endpoints';
 import { readRepoFile } from './support/repoFiles';
+import { SERVICE_NODE_FLAGS } from '../../src/service/nodeFlags';
 
 const stages = parseDockerfile(readRepoFile('Dockerfile'));
 const build = stages[0]!;
@@ -71,9 +72,9 @@ describe('Dockerfile', () => {
     assert.match(argv.join(' '), new RegExp(`http://127\\.0\\.0\\.1:${adminPort()}${HEALTH_PATH}\\b`));
   });
 
-  it(`starts "serve" from the file tsc makes of ${CLI_SOURCE}`, () => {
+  it(`starts "serve" from the file tsc makes of ${CLI_SOURCE}, with the Node.js flags the service is tuned for`, () => {
     const cmd = execForm(last(runtime, 'CMD').args);
-    assert.deepEqual(cmd, ['node', compiledPath(CLI_SOURCE), 'serve']);
+    assert.deepEqual(cmd, ['node', ...SERVICE_NODE_FLAGS, compiledPath(CLI_SOURCE), 'serve']);
     assert.equal(compiledPath(CLI_SOURCE), 'dist/src/cli/main.js');
   });
 });

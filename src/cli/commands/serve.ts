@@ -1,6 +1,7 @@
 import { clusterWorkerId, isClusterWorker, leaveCluster, reportWorkerReady, runClusterPrimary, untilWorkerStop } from '../../cluster/index';
 import { startService } from '../../service/index';
-import { createLogger } from '../../telemetry/logger';
+import { missingNodeFlags, SERVICE_NODE_FLAGS } from '../../service/nodeFlags';
+import { createLogger, type Logger } from '../../telemetry/logger';
 import { configForCommand } from './config';
 import { untilSignal } from './signals';
 
@@ -14,6 +15,8 @@ export async function runServe(args: string[] = []): Promise<number> {
   if (cmd.exitCode !== undefined) return cmd.exitCode;
   const { config } = cmd.loaded!;
   const root = createLogger({ level: config.logLevel });
+  // Workers inherit the primary's flags (node:cluster forks with process.execArgv): one warning, from the first process.
+  if (!isClusterWorker()) warnOfMissingNodeFlags(root);
   // ENRICHER_WORKERS > 1: this process only supervises; the workers it forks run the service below.
   if (config.workers > 1 && !isClusterWorker()) return runClusterPrimary(config, root, untilSignal());
   const worker = isClusterWorker();
@@ -33,4 +36,14 @@ export async function runServe(args: string[] = []): Promise<number> {
   logger.flush();
   leaveCluster();
   return 0;
+}
+
+function warnOfMissingNodeFlags(logger: Logger): void {
+  const missing = missingNodeFlags(process.execArgv, process.env.NODE_OPTIONS);
+  if (missing.length === 0) return;
+  logger.warn(
+    { missing, recommended: SERVICE_NODE_FLAGS },
+    `node was started without ${missing.join(' ')}: under load, V8's default young generation leads to frequent full garbage collections and latency spikes. ` +
+      `Start it as \`node ${missing.join(' ')} dist/src/cli/main.js serve\` (npm start and the Docker image do) or put the flags in NODE_OPTIONS; see docs/performance.md`,
+  );
 }
