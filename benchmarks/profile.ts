@@ -5,10 +5,13 @@
  * (SIGTERM, a clean exit, so V8 writes the profile) and the busiest functions
  * and code groups are printed, as shares of the non-idle samples.
  *
- *   node dist/benchmarks/profile.js [--duration S] [--concurrency N] [--rate R] [--keep] [--passthrough] [--env KEY=VALUE ...]
+ *   node dist/benchmarks/profile.js [--duration S] [--concurrency N] [--rate R] [--sink-window-kib N] [--keep] [--passthrough] [--env KEY=VALUE ...]
  *
  * --rate R sends R requests per second open loop (as the latency section does;
  * --concurrency then caps the requests in flight) instead of the closed loop.
+ * --sink-window-kib N gives the sink an N KiB HTTP/2 receive window (the per-core
+ * section's 4MiB-win pair: --sink-window-kib 4096 --env ENRICHER_OTLP_GRPC_WINDOW_KIB=4096
+ * --env ENRICHER_EXPORT_CONCURRENCY=16).
  * --passthrough profiles the baseline instead; --env passes more documented
  * environment to the service (e.g. --env ENRICHER_WORKERS=1).
  *
@@ -31,10 +34,12 @@ import { cleanEnv } from './subject';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' }, rate: { type: 'string' }, keep: { type: 'boolean', default: false }, passthrough: { type: 'boolean', default: false }, env: { type: 'string', multiple: true } },
+    options: { duration: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' }, rate: { type: 'string' }, 'sink-window-kib': { type: 'string' }, keep: { type: 'boolean', default: false }, passthrough: { type: 'boolean', default: false }, env: { type: 'string', multiple: true } },
   });
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) throw new Error(`--rate must be a positive number of requests per second, got "${values.rate}"`);
+  const sinkWindowKib = values['sink-window-kib'] === undefined ? undefined : Number(values['sink-window-kib']);
+  if (sinkWindowKib !== undefined && !(Number.isInteger(sinkWindowKib) && sinkWindowKib >= 64)) throw new Error(`--sink-window-kib must be a whole number of KiB >= 64, got "${values['sink-window-kib']}"`);
   const missing = enricherUnavailable();
   if (missing) throw new Error(missing);
   pinSelf(DRIVER_CORE);
@@ -47,7 +52,7 @@ async function main(): Promise<number> {
     const request = buildBenchRequest(simulator.org);
     const requestFile = path.join(dir, 'request.bin');
     fs.writeFileSync(requestFile, request.bytes);
-    const sink = new Child({ name: 'sink', argv: pinned(DRIVER_CORE, [process.execPath, path.join(__dirname, 'sink.js')]), env: cleanEnv(), logFile: path.join(dir, 'sink.log'), ipc: true });
+    const sink = new Child({ name: 'sink', argv: pinned(DRIVER_CORE, [process.execPath, path.join(__dirname, 'sink.js'), ...(sinkWindowKib ? ['--window', String(sinkWindowKib * 1024)] : [])]), env: cleanEnv(), logFile: path.join(dir, 'sink.log'), ipc: true });
     started.push(sink);
     const { port } = await sink.next<SinkReady>('ready', 15_000);
     const extraEnv = Object.fromEntries((values.env ?? []).map((kv) => kv.split('=', 2) as [string, string]));
