@@ -14,6 +14,8 @@ const STRING_TAG = (1 << 3) | 2;
 const BOOL_TAG = (2 << 3) | 0;
 const INT_TAG = (3 << 3) | 0;
 const DOUBLE_TAG = (4 << 3) | 1;
+const ARRAY_TAG = (5 << 3) | 2;
+const ARRAY_VALUES_TAG = (1 << 3) | 2;
 
 /** Where a KeyValue's key is and what its value holds. One per scan, reused for every attribute. */
 export class KeyValueProbe extends AnyValueProbe {
@@ -52,8 +54,9 @@ export function walkAttribute(r: WireReader, end: number): void {
 
 /**
  * Recognises the common layout: key then value with one-byte lengths, the
- * value a short string, a double, or a bool/int varint. Returns false, having
- * read nothing, for anything else (arrays, long strings, other layouts).
+ * value a short string, a double, a bool/int varint, or a short array of
+ * those. Returns false, having read nothing, for anything else (long strings
+ * and arrays, nested lists, other layouts).
  */
 function readCanonical(r: WireReader, end: number, probe: KeyValueProbe | null): boolean {
   const buf = r.buf;
@@ -81,6 +84,9 @@ function readCanonical(r: WireReader, end: number, probe: KeyValueProbe | null):
     case INT_TAG:
       if (!isVarintFilling(buf, value + 1, end)) return false;
       break;
+    case ARRAY_TAG:
+      if (buf[value + 1] >= 0x80 || value + 2 + buf[value + 1] !== end || !isScalarArray(buf, value + 2, end)) return false;
+      break;
     default:
       return false;
   }
@@ -90,6 +96,39 @@ function readCanonical(r: WireReader, end: number, probe: KeyValueProbe | null):
     probe.keyEnd = keyEnd;
   }
   r.pos = end;
+  return true;
+}
+
+/**
+ * True when buf[from, end) is an ArrayValue body of `values` entries only,
+ * each a one-byte-length AnyValue holding exactly one canonical scalar (what
+ * SDKs write for string[], number[] and boolean[] attributes). Elements are
+ * AnyValues at depth 2, far inside MAX_ANY_VALUE_DEPTH.
+ */
+function isScalarArray(buf: Buffer, from: number, end: number): boolean {
+  let at = from;
+  while (at < end) {
+    if (end - at < 2 || buf[at] !== ARRAY_VALUES_TAG) return false;
+    const length = buf[at + 1];
+    const body = at + 2;
+    const next = body + length;
+    if (length >= 0x80 || length < 2 || next > end) return false;
+    switch (buf[body]) {
+      case STRING_TAG:
+        if (buf[body + 1] >= 0x80 || body + 2 + buf[body + 1] !== next) return false;
+        break;
+      case DOUBLE_TAG:
+        if (body + 9 !== next) return false;
+        break;
+      case BOOL_TAG:
+      case INT_TAG:
+        if (!isVarintFilling(buf, body + 1, next)) return false;
+        break;
+      default:
+        return false;
+    }
+    at = next;
+  }
   return true;
 }
 

@@ -96,6 +96,44 @@ describe('WireTraceCodec', () => {
       assert.deepEqual([site.sourceValue, site.sourceNonString], [undefined, true]);
     });
 
+    describe('array attributes, whichever of its two walkers (scalar arrays, anything else) reads them', () => {
+      const element = (...members: Buffer[]) => message(1, ...members); // ArrayValue.values
+      const arrayValue = (...elements: Buffer[]) => message(5, ...elements); // AnyValue.array_value
+      const double = (field: number, n: number) => Buffer.concat([tag(field, 1), Buffer.from(new Float64Array([n]).buffer)]);
+      const arrays: [string, Buffer][] = [
+        ['short strings', arrayValue(element(str(1, 'q-support-en')), element(str(1, 'q-billing')))],
+        ['ints, one of 10 bytes', arrayValue(element(varintField(3, 1)), element(varintField(3, -1n & 0xffffffffffffffffn)))],
+        ['doubles and bools', arrayValue(element(double(4, 0.25)), element(varintField(2, 1)))],
+        ['no elements', arrayValue()],
+        ['a string of 200 bytes', arrayValue(element(str(1, 'x'.repeat(200))))],
+        ['an empty element', arrayValue(message(1))],
+        ['an element with two members (the last wins)', arrayValue(element(str(1, 'a'), varintField(3, 7)))],
+        ['a nested array and a kvlist', arrayValue(element(arrayValue(element(str(1, 'a')))), element(message(6, message(1, kvString('k', 'v')))))],
+        ['an unknown field in an element', arrayValue(element(str(1, 'a'), varintField(99, 1)))],
+      ];
+      for (const [what, value] of arrays) {
+        it(`accepts one holding ${what}, beside the source key and under it (then not a string)`, () => {
+          const beside = codec.scan(requestWith([spanBody(message(9, str(1, 'genesys.queue.ids'), message(2, value)))])).sites;
+          assert.deepEqual(beside.map((site) => site.sourceValue), [ID]);
+          const [under] = codec.scan(requestWith([Buffer.concat([str(5, 'op'), message(9, str(1, SOURCE_KEY), message(2, value))])])).sites;
+          assert.deepEqual([under.sourceValue, under.sourceNonString], [undefined, true]);
+        });
+      }
+
+      const malformed: [string, Buffer][] = [
+        ['an int element of 10 bytes overflowing 64 bits', arrayValue(message(1, tag(3, 0), Buffer.alloc(9, 0xff), Buffer.from([0x02])))],
+        ['a string running past its element', arrayValue(message(1, tag(1, 2), Buffer.from([5]), Buffer.from('ab')))],
+        ['an element running past the array', Buffer.concat([tag(5, 2), Buffer.from([4]), tag(1, 2), Buffer.from([9]), tag(1, 2), Buffer.from([0])])],
+        ['values sent as a varint', arrayValue(varintField(1, 3))],
+        ['an element holding a group', arrayValue(message(1, tag(9, 3)))],
+      ];
+      for (const [what, value] of malformed) {
+        it(`rejects one with ${what}`, () => {
+          assertInvalidArgument(() => codec.scan(requestWith([spanBody(message(9, str(1, 'genesys.queue.ids'), message(2, value)))])));
+        });
+      }
+    });
+
     it('merges repeated Resource fields: one site, has() over both, first source value wins', () => {
       const first = Buffer.concat([message(1, kvString(SOURCE_KEY, ID))]);
       const second = Buffer.concat([message(1, kvString('enduser.email', 'a@b.c')), message(1, kvString(SOURCE_KEY, 'later'))]);
