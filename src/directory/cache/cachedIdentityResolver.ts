@@ -164,12 +164,14 @@ export class CachedIdentityResolver implements IdentityResolver {
 
   // Cached value if fresh, or stale within the window (then a refresh starts); no I/O on the caller's time.
   #probe(id: string): Cached | undefined {
+    // peek answers fresh entries only: one map look-up for the common case, a hit.
+    const fresh = this.#cache.peek(id);
+    if (fresh !== undefined) {
+      this.#hits++;
+      return fresh;
+    }
     const status: Status = {};
     this.#cache.has(id, { status });
-    if (status.has === 'hit') {
-      this.#hits++;
-      return this.#cache.peek(id);
-    }
     if (status.has !== 'stale' || -(status.remainingTTL ?? 0) > this.#staleWindowMs) return undefined;
     const value = this.#cache.peek(id, { allowStale: true });
     if (value === undefined) return undefined;
