@@ -49,12 +49,13 @@ export async function perCoreSection(ctx: BenchContext): Promise<SectionOutcome 
     [ENRICHER_TUNED, ENRICHER],
   ]);
   const cpuRatio = (a: string, b: string) => medianOf(results.get(a) ?? [], (r) => r.spansPerCpuSecond) / medianOf(results.get(b) ?? [], (r) => r.spansPerCpuSecond);
-  for (const [e, p] of [
-    [ENRICHER, PASSTHROUGH],
-    [ENRICHER_TUNED, PASSTHROUGH_TUNED],
-  ] as const) {
-    const ratio = cpuRatio(e, p);
-    console.log(targetLine(`spans per CPU-second, ${e} / ${p}`, format(ratio, 2), `>= ${TARGET_CPU_RATIO}`, Number.isFinite(ratio) ? ratio >= TARGET_CPU_RATIO : undefined));
+  // Issue 5's target is against a plain grpc-js pass-through, i.e. at grpc-js's defaults.
+  const ratio = cpuRatio(ENRICHER, PASSTHROUGH);
+  console.log(targetLine(`spans per CPU-second, ${ENRICHER} / ${PASSTHROUGH}`, format(ratio, 2), `>= ${TARGET_CPU_RATIO}`, Number.isFinite(ratio) ? ratio >= TARGET_CPU_RATIO : undefined));
+  // The same share against a pass-through tuned past those defaults: a stretch goal of ours, not the issue's.
+  const tuned = cpuRatio(ENRICHER_TUNED, PASSTHROUGH_TUNED);
+  if (Number.isFinite(tuned)) {
+    console.log(`  stretch (both ends tuned past grpc-js's defaults): spans per CPU-second, ${ENRICHER_TUNED} / ${PASSTHROUGH_TUNED}: ${format(tuned, 2)} (goal >= ${TARGET_CPU_RATIO}): ${tuned >= TARGET_CPU_RATIO ? 'reached' : 'not reached'}`);
   }
   return {
     ok,
