@@ -9,9 +9,9 @@
  * outside the heap (the request, its enriched copy, the export frame). With
  * the default young generation, a process under steady load could fall into a
  * run of mark-compact collections, one every 200 ms with pauses and marking
- * steps of 10 to 25 ms on its 27 MiB heap, which decided the p99 latency and
- * cost a quarter of its CPU at half load. With 32 MiB it kept to a few per
- * 10 s. docs/performance.md ("Fourth round") has the measurements.
+ * steps of 10 to 28 ms on its 27 MiB heap, which decided the p99 latency and
+ * cost a fifth more CPU per span at half load. With 32 MiB: 2 in the same
+ * 13 s, every round. docs/performance.md ("Fourth round") has the measurements.
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = Object.freeze(['--max-semi-space-size=32']);
 
