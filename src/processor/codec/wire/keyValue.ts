@@ -103,7 +103,10 @@ function readCanonical(r: WireReader, end: number, probe: KeyValueProbe | null):
  * True when buf[from, end) is an ArrayValue body of `values` entries only,
  * each a one-byte-length AnyValue holding exactly one canonical scalar (what
  * SDKs write for string[], number[] and boolean[] attributes). Elements are
- * AnyValues at depth 2, far inside MAX_ANY_VALUE_DEPTH.
+ * AnyValues at depth 2, far inside MAX_ANY_VALUE_DEPTH. The element checks
+ * repeat readCanonical's on purpose: one shared function for both measured
+ * 6 to 11 % slower scans (readCanonical is inlined into walkSpan, within V8's
+ * inlining budget, and the extra call level spent it).
  */
 function isScalarArray(buf: Buffer, from: number, end: number): boolean {
   let at = from;
