@@ -4,6 +4,7 @@ import type { EnrichmentProcessor } from '../processor/enrich/index';
 import type { MemoryLimiter } from '../receiver/limits/index';
 import { type ReceiverSource, declareServiceMetrics } from '../telemetry/metrics';
 import type { MetricsRegistry } from '../telemetry/metricsRegistry';
+import type { RuntimeSource } from '../telemetry/runtimeMonitor';
 import type { DirectoryParts } from './directory';
 
 /** The components whose `stats()` the metrics read. */
@@ -15,6 +16,8 @@ export interface MetricsParts {
   readonly processors: readonly EnrichmentProcessor[];
   readonly directory: DirectoryParts;
   readonly memory: MemoryLimiter | undefined;
+  /** GC pauses and event-loop delay of this process. */
+  readonly runtime: RuntimeSource;
 }
 
 /** The service's metrics over its components (see telemetry/metrics.ts for every name). */
@@ -44,5 +47,6 @@ export function buildMetrics(parts: MetricsParts): MetricsRegistry {
     breaker: () => directory.breaker.stats(),
     lookupDuration: () => directory.lookupDuration.snapshot(),
     memoryLimiter: () => memory?.stats(),
+    runtime: parts.runtime,
   });
 }

@@ -15,6 +15,7 @@ import { buildMemoryLimiter, guardOptions } from './limits';
 import { buildMetrics } from './metrics';
 import type { Logger } from '../telemetry/logger';
 import { startSelfTelemetry } from '../telemetry/selfTelemetry';
+import { RuntimeMonitor } from '../telemetry/runtimeMonitor';
 import { DirectoryWarmup } from '../directory/warmup/index';
 import { buildDeactivation } from './deactivation';
 import { buildDirectory } from './directory';
@@ -95,6 +96,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     logger,
   });
   const httpReceiver = buildHttpReceiver(config.receiver, security, new GuardedConsumer({ guard: httpGuard, next: httpProcessor }), config.shutdownGraceMs, logger);
+  const runtime = new RuntimeMonitor();
   const metrics = buildMetrics({
     receivers: [
       { transport: 'grpc', stats: () => receiver.stats(), spans: () => grpcHandoff.stats() },
@@ -105,6 +107,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     processors: [processor, httpProcessor],
     directory,
     memory,
+    runtime,
   });
   // Soft-deactivation behind the admin routes: its own rate-limited Genesys client; refreshes the enricher's cache.
   const deactivation = buildDeactivation({ target, genesys: config.genesys, deactivation: config.deactivation, logger, resolver: directory.resolver });
@@ -141,10 +144,12 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     deactivation.close();
     directory.close();
     await simulator?.close();
+    runtime.stop();
     await selfTelemetry.shutdown(); // last: flushes the spans of everything above
   };
 
   try {
+    runtime.start();
     await exporter.start();
     exporterUp = true;
     await memory?.start();

@@ -13,6 +13,7 @@
 import { CIRCUIT_STATE_VALUE, type CircuitState } from '../directory/breaker/circuitBreaker';
 import type { HistogramSnapshot } from './metricsHistogram';
 import { type Labels, MetricsRegistry, type Sample } from './metricsRegistry';
+import type { RuntimeSource } from './runtimeMonitor';
 
 /** One receiver (one transport) as the metrics see it. */
 export interface ReceiverSource {
@@ -75,6 +76,8 @@ export interface MetricSources {
   memoryLimiter(): { readonly refusing: boolean; readonly softLimitBytes: number; readonly limitBytes: number } | undefined;
   /** Process figures; default `process.memoryUsage()`, `process.cpuUsage()`. */
   process?(): ProcessFigures;
+  /** GC pauses and event-loop delay (a RuntimeMonitor); without it those families have no samples. */
+  runtime?: RuntimeSource;
 }
 
 export interface ProcessFigures {
@@ -297,6 +300,26 @@ function declareProcessMetrics(registry: MetricsRegistry, sources: MetricSources
     .add({ name: 'nodejs_external_memory_bytes', help: 'Memory of Buffers and other objects outside the V8 heap, bytes.', type: 'gauge', collect: () => [sample(figures().externalBytes)] })
     .add({ name: 'process_cpu_seconds_total', help: 'User and system CPU time, seconds.', type: 'counter', collect: () => [sample(figures().cpuSeconds)] })
     .add({ name: 'process_start_time_seconds', help: 'Start time of the process since the Unix epoch, seconds.', type: 'gauge', collect: () => [sample(figures().startTimeSeconds)] });
+  declareRuntimeMetrics(registry, sources.runtime);
+}
+
+function declareRuntimeMetrics(registry: MetricsRegistry, runtime: RuntimeSource | undefined): void {
+  registry
+    .add({
+      name: 'nodejs_gc_duration_seconds',
+      help: 'Garbage-collection pauses of the main thread by kind (minor, major, incremental, weakcb), seconds.',
+      type: 'histogram',
+      collect: () => (runtime ? runtime.gcPauses().map(({ kind, pauses }) => ({ ...pauses, labels: { kind } })) : []),
+    })
+    .add({
+      name: 'nodejs_eventloop_delay_seconds',
+      help: 'Event-loop delay since the previous scrape, seconds, by quantile: 0.5, 0.99, and 1 (the longest).',
+      type: 'gauge',
+      collect: () => {
+        const d = runtime?.takeEventLoopDelay();
+        return d ? [sample(d.p50Seconds, { quantile: '0.5' }), sample(d.p99Seconds, { quantile: '0.99' }), sample(d.maxSeconds, { quantile: '1' })] : [];
+      },
+    });
 }
 
 /** The running process's figures. */

@@ -28,6 +28,13 @@ function fakeSources(overrides: Partial<MetricSources> = {}): MetricSources {
     lookupDuration: () => latency.snapshot(),
     memoryLimiter: () => ({ refusing: true, softLimitBytes: 800, limitBytes: 1000 }),
     process: () => ({ rssBytes: 1, heapUsedBytes: 2, heapTotalBytes: 3, externalBytes: 4, cpuSeconds: 5, startTimeSeconds: 6 }),
+    runtime: {
+      gcPauses: () => [
+        { kind: 'minor', pauses: latency.snapshot() },
+        { kind: 'major', pauses: { buckets: [{ le: 0.1, count: 0 }, { le: 1, count: 1 }], sum: 0.2, count: 1 } },
+      ],
+      takeEventLoopDelay: () => ({ p50Seconds: 0.011, p99Seconds: 0.03, maxSeconds: 0.25 }),
+    },
     ...overrides,
   };
 }
@@ -53,6 +60,8 @@ describe('the service metrics', () => {
       'enricher_memory_limiter_refusing',
       'process_resident_memory_bytes',
       'nodejs_heap_size_used_bytes',
+      'nodejs_gc_duration_seconds',
+      'nodejs_eventloop_delay_seconds',
     ]) {
       assert.ok(names.includes(name), `${name} is declared`);
     }
@@ -94,6 +103,21 @@ describe('the service metrics', () => {
     assert.equal(m.value('enricher_memory_limiter_refusing'), 1);
     assert.equal(m.value('enricher_memory_limit_bytes', { kind: 'soft' }), 800);
     assert.equal(m.value('process_resident_memory_bytes'), 1);
+    assert.equal(m.types.get('nodejs_gc_duration_seconds'), 'histogram');
+    assert.equal(m.value('nodejs_gc_duration_seconds_count', { kind: 'minor' }), 2);
+    assert.equal(m.value('nodejs_gc_duration_seconds_bucket', { kind: 'major', le: '0.1' }), 0);
+    assert.equal(m.value('nodejs_gc_duration_seconds_sum', { kind: 'major' }), 0.2);
+    assert.equal(m.value('nodejs_eventloop_delay_seconds', { quantile: '0.99' }), 0.03);
+    assert.equal(m.value('nodejs_eventloop_delay_seconds', { quantile: '1' }), 0.25);
+  });
+
+  it('leave the runtime families without samples when there is no runtime monitor or no window yet', () => {
+    for (const runtime of [undefined, { gcPauses: () => [], takeEventLoopDelay: () => undefined }]) {
+      const m = parseExposition(declareServiceMetrics(fakeSources({ runtime })).render());
+      assert.ok(m.types.has('nodejs_gc_duration_seconds') && m.types.has('nodejs_eventloop_delay_seconds'), 'declared all the same');
+      assert.equal(m.value('nodejs_eventloop_delay_seconds', { quantile: '0.5' }), undefined);
+      assert.equal([...m.samples.keys()].filter((k) => k.startsWith('nodejs_gc_duration_seconds')).length, 0);
+    }
   });
 
   it('report the circuit states as 0, 1, 2 and leave out the memory limits when the limiter is off', () => {

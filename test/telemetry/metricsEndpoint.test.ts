@@ -58,6 +58,10 @@ describe('GET /metrics of the running service', () => {
     assert.equal(m.value('enricher_cache_size'), 3);
     assert.equal(m.value('enricher_genesys_circuit_state'), 0);
     assert.ok(m.value('process_resident_memory_bytes')! > 0);
+    assert.equal(m.types.get('nodejs_gc_duration_seconds'), 'histogram');
+    for (const kind of ['minor', 'major', 'incremental', 'weakcb']) assert.ok(m.value('nodejs_gc_duration_seconds_count', { kind }) !== undefined, `GC pauses of kind ${kind}`);
+    const maxDelay = m.value('nodejs_eventloop_delay_seconds', { quantile: '1' });
+    assert.ok(maxDelay !== undefined && maxDelay >= 0, 'the event-loop delay of the running service');
   });
 
   it('counts the spans of a request the full queue refused as refused spans', async () => {
