@@ -164,13 +164,13 @@ function declareExporterMetrics(registry: MetricsRegistry, exporter: ExporterSou
     .add({ name: 'enricher_exporter_retries_total', help: 'Export retries scheduled after retryable failures.', type: 'counter', collect: one((s) => s.retries) })
     .add({
       name: 'enricher_exporter_backpressured_batches_total',
-      help: 'Batches whose acknowledgement waited for an export call to take them (ENRICHER_EXPORT_BACKPRESSURE_MS).',
+      help: 'Batches whose acknowledgement waited for the sending queue to drain (backpressure, ENRICHER_EXPORT_BACKPRESSURE_MS).',
       type: 'counter',
       collect: one((s) => s.backpressuredBatches),
     })
     .add({
       name: 'enricher_exporter_backpressure_timeouts_total',
-      help: 'Backpressure waits that ran out before an export call took the batch: the backend is slower than ENRICHER_EXPORT_BACKPRESSURE_MS per batch.',
+      help: 'Backpressure waits cut short by ENRICHER_EXPORT_BACKPRESSURE_MS before the queue drained: the backend takes longer than that to catch up.',
       type: 'counter',
       collect: one((s) => s.backpressureTimeouts),
     })
