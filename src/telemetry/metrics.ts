@@ -101,6 +101,7 @@ export function declareServiceMetrics(sources: MetricSources): MetricsRegistry {
   declareEnrichmentMetrics(registry, sources);
   declareDirectoryMetrics(registry, sources);
   declareProcessMetrics(registry, sources);
+  declareRuntimeMetrics(registry, sources.runtime);
   return registry;
 }
 
@@ -300,7 +301,6 @@ function declareProcessMetrics(registry: MetricsRegistry, sources: MetricSources
     .add({ name: 'nodejs_external_memory_bytes', help: 'Memory of Buffers and other objects outside the V8 heap, bytes.', type: 'gauge', collect: () => [sample(figures().externalBytes)] })
     .add({ name: 'process_cpu_seconds_total', help: 'User and system CPU time, seconds.', type: 'counter', collect: () => [sample(figures().cpuSeconds)] })
     .add({ name: 'process_start_time_seconds', help: 'Start time of the process since the Unix epoch, seconds.', type: 'gauge', collect: () => [sample(figures().startTimeSeconds)] });
-  declareRuntimeMetrics(registry, sources.runtime);
 }
 
 function declareRuntimeMetrics(registry: MetricsRegistry, runtime: RuntimeSource | undefined): void {
