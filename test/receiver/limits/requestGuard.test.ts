@@ -80,10 +80,12 @@ describe('RequestGuard', () => {
   it('waits for a hand-off under way when the deadline passes: once the queue takes the batch, the request is accepted', async () => {
     const queueWrite = deferred(); // a persistent queue syncing to disk, say
     const tap = new HandoffTap({ next: { consumeTraces: () => queueWrite.promise } });
-    const guard = new RequestGuard({ requestTimeoutMs: 20, handoffs: tap });
+    const guard = new RequestGuard({ requestTimeoutMs: 100, handoffs: tap });
 
     const answer = guard.run(() => tap.consumeTraces(batch(3)));
-    await new Promise((r) => setTimeout(r, 40)); // the deadline has passed, the write goes on
+    // Past the deadline (100 ms), inside the second window the guard gives a hand-off under way
+    // (another 100 ms): 50 ms of margin on each side for a busy machine's timers.
+    await new Promise((r) => setTimeout(r, 150));
     assert.equal(tap.stats().inProgress, 1);
     queueWrite.resolve();
 
