@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { ConfigError } from './errors';
 import { EnvReader } from './parse';
-import type { Config } from './types';
+import type { Config, EnrichmentConfig } from './types';
 import { LIMITS_ENV_VARS, readBreakerConfig, readLimitsConfig } from './limitsEnv';
 import { readSelfTelemetryConfig } from '../telemetry/selfTelemetryConfig';
 import { normalizeOrigin } from '../receiver/otlphttp/cors';
@@ -39,6 +39,9 @@ export const ENV_VARS = [
   'ENRICHER_EXPORT_QUEUE_DIR',
   'ENRICHER_SOURCE_ATTRIBUTE',
   'ENRICHER_LOOKUP_BUDGET_MS',
+  'ENRICHER_LOOKUP_HOLD_MS',
+  'ENRICHER_LOOKUP_HOLD_MAX_SPANS',
+  'ENRICHER_LOOKUP_HOLD_MAX_MIB',
   'ENRICHER_CACHE_MAX_ENTRIES',
   'ENRICHER_CACHE_TTL_SECONDS',
   'ENRICHER_CACHE_NOT_FOUND_TTL_SECONDS',
@@ -92,6 +95,8 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   const httpAddress = httpAddressOf(r);
 
   const lookupBudgetMs = r.int('ENRICHER_LOOKUP_BUDGET_MS', 200, 0, 60_000);
+  const queueMaxSpans = r.int('ENRICHER_EXPORT_QUEUE_MAX_SPANS', 1_000_000, 1, 100_000_000);
+  const queueMaxBytes = r.int('ENRICHER_EXPORT_QUEUE_MAX_MIB', 256, 1, 65_536) * MIB;
 
   const config: Config = {
     genesys: {
@@ -101,6 +106,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
       region,
       apiUrl,
       requestTimeoutMs: r.int('GENESYS_REQUEST_TIMEOUT_MS', 5000, 100, 120_000),
+      maxRequestsPerMinute: r.int('ENRICHER_GENESYS_MAX_RPM', 240, 1, 3000),
     },
     receiver: {
       grpcAddress,
@@ -115,6 +121,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     enrichment: {
       sourceAttribute,
       lookupBudgetMs,
+      ...holdOf(r, queueMaxSpans, queueMaxBytes),
     },
     cache: {
       maxEntries: r.int('ENRICHER_CACHE_MAX_ENTRIES', 100_000, 1, 10_000_000),
@@ -126,8 +133,8 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     export: {
       endpoint: exportEndpoint,
       timeoutMs: r.int('ENRICHER_EXPORT_TIMEOUT_MS', 10_000, 100, 600_000),
-      queueMaxSpans: r.int('ENRICHER_EXPORT_QUEUE_MAX_SPANS', 1_000_000, 1, 100_000_000),
-      queueMaxBytes: r.int('ENRICHER_EXPORT_QUEUE_MAX_MIB', 256, 1, 65_536) * MIB,
+      queueMaxSpans,
+      queueMaxBytes,
       concurrency: r.int('ENRICHER_EXPORT_CONCURRENCY', 4, 1, 64),
       backpressureMs: r.int('ENRICHER_EXPORT_BACKPRESSURE_MS', 1000, 0, 60_000),
       retryInitialMs,
@@ -146,7 +153,6 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     },
     deactivation: {
       dataDir: r.string('ENRICHER_DATA_DIR') ?? './data',
-      maxRequestsPerMinute: r.int('ENRICHER_GENESYS_MAX_RPM', 240, 1, 3000),
     },
     // OTEL_* are read only when ENRICHER_SELF_TELEMETRY is on; pass every receiver address (loop guard).
     selfTelemetry: readSelfTelemetryConfig(r, httpAddress ? [grpcAddress, httpAddress] : [grpcAddress]),
@@ -305,4 +311,20 @@ function exportHeadersOf(r: EnvReader): Record<string, string> {
     else headers[name] = value;
   });
   return headers;
+}
+
+/**
+ * The hold for batches whose look-ups outlast the budget. The default (90 s)
+ * outlasts what Genesys asks a throttled client to wait (its limits are per
+ * minute, so a Retry-After is at most about 60 s; it sends values like 42 s)
+ * plus a look-up and its retries. The hold's bounds are part of the sending
+ * queue's and default to half of them.
+ */
+function holdOf(r: EnvReader, queueMaxSpans: number, queueMaxBytes: number): Pick<EnrichmentConfig, 'lookupHoldMs' | 'holdMaxSpans' | 'holdMaxBytes'> {
+  const lookupHoldMs = r.int('ENRICHER_LOOKUP_HOLD_MS', 90_000, 0, 3_600_000);
+  const holdMaxSpans = r.int('ENRICHER_LOOKUP_HOLD_MAX_SPANS', Math.max(1, Math.floor(queueMaxSpans / 2)), 1, 100_000_000);
+  const holdMaxBytes = r.int('ENRICHER_LOOKUP_HOLD_MAX_MIB', Math.max(1, Math.floor(queueMaxBytes / MIB / 2)), 1, 65_536) * MIB;
+  if (holdMaxSpans > queueMaxSpans) r.fail('ENRICHER_LOOKUP_HOLD_MAX_SPANS', `must not exceed ENRICHER_EXPORT_QUEUE_MAX_SPANS (${queueMaxSpans}): held spans count towards the sending queue`, undefined);
+  if (holdMaxBytes > queueMaxBytes) r.fail('ENRICHER_LOOKUP_HOLD_MAX_MIB', `must not exceed ENRICHER_EXPORT_QUEUE_MAX_MIB (${queueMaxBytes / MIB}): held requests count towards the sending queue`, undefined);
+  return { lookupHoldMs, holdMaxSpans, holdMaxBytes };
 }

@@ -37,6 +37,7 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'genesys.region', env: 'GENESYS_REGION', kind: 'string' },
   { path: 'genesys.api_url', env: 'GENESYS_API_URL', kind: 'string' },
   { path: 'genesys.request_timeout_ms', env: 'GENESYS_REQUEST_TIMEOUT_MS', kind: 'integer' },
+  { path: 'genesys.max_requests_per_minute', env: 'ENRICHER_GENESYS_MAX_RPM', kind: 'integer' },
   { path: 'genesys.circuit_breaker.failures', env: 'ENRICHER_GENESYS_BREAKER_FAILURES', kind: 'integer' },
   { path: 'genesys.circuit_breaker.cooldown_ms', env: 'ENRICHER_GENESYS_BREAKER_COOLDOWN_MS', kind: 'integer' },
 
@@ -64,6 +65,9 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
 
   { path: 'enrichment.source_attribute', env: 'ENRICHER_SOURCE_ATTRIBUTE', kind: 'string' },
   { path: 'enrichment.lookup_budget_ms', env: 'ENRICHER_LOOKUP_BUDGET_MS', kind: 'integer' },
+  { path: 'enrichment.hold.timeout_ms', env: 'ENRICHER_LOOKUP_HOLD_MS', kind: 'integer' },
+  { path: 'enrichment.hold.max_spans', env: 'ENRICHER_LOOKUP_HOLD_MAX_SPANS', kind: 'integer' },
+  { path: 'enrichment.hold.max_size_mib', env: 'ENRICHER_LOOKUP_HOLD_MAX_MIB', kind: 'integer' },
 
   { path: 'cache.max_entries', env: 'ENRICHER_CACHE_MAX_ENTRIES', kind: 'integer' },
   { path: 'cache.ttl_seconds', env: 'ENRICHER_CACHE_TTL_SECONDS', kind: 'integer' },
@@ -91,7 +95,6 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'admin.token', env: 'ENRICHER_ADMIN_TOKEN', kind: 'string', secret: true },
 
   { path: 'deactivation.data_dir', env: 'ENRICHER_DATA_DIR', kind: 'string' },
-  { path: 'deactivation.max_requests_per_minute', env: 'ENRICHER_GENESYS_MAX_RPM', kind: 'integer' },
 
   { path: 'self_telemetry.enabled', env: 'ENRICHER_SELF_TELEMETRY', kind: 'switch' },
   { path: 'self_telemetry.endpoint', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'string' },

@@ -16,6 +16,12 @@ export interface GenesysConfig {
   readonly apiUrl?: string;
   /** Per-request HTTP timeout of the SDK, ms. Default 5000. */
   readonly requestTimeoutMs: number;
+  /**
+   * Genesys requests per minute this process makes at most: look-ups, warm-up
+   * and deactivation runs share one token bucket, so the service never meets
+   * Genesys' limit (300 per minute per OAuth client) by itself. Default 240.
+   */
+  readonly maxRequestsPerMinute: number;
 }
 
 export interface ReceiverConfig {
@@ -53,8 +59,18 @@ export interface ReceiverTlsConfig {
 export interface EnrichmentConfig {
   /** Attribute holding the Genesys user id. Default external.user.id. */
   readonly sourceAttribute: string;
-  /** How long a request waits for directory misses before it is forwarded, ms. Default 200. */
+  /** How long a request waits for directory misses before the client is answered, ms. Default 200. */
   readonly lookupBudgetMs: number;
+  /**
+   * How long a request whose look-ups outlast the budget is held inside the
+   * enricher for them (the client already answered), ms; then its unresolved
+   * spans leave marked failed. 0: no hold, they leave at the budget. Default 90,000.
+   */
+  readonly lookupHoldMs: number;
+  /** Most spans held at once (part of the sending queue's bound); the oldest held go on early beyond it. Default half the queue's. */
+  readonly holdMaxSpans: number;
+  /** Most request bytes held at once, same rule. Default half the queue's. */
+  readonly holdMaxBytes: number;
 }
 
 export interface CacheConfig {
@@ -121,12 +137,6 @@ export interface DeactivationConfig {
    * relative to the working directory unless absolute. Default ./data.
    */
   readonly dataDir: string;
-  /**
-   * Most Genesys API requests per minute a deactivation run (single or bulk)
-   * may make. Genesys allows about 300 per OAuth client; the default 240 leaves
-   * room for the enricher's own look-ups. Default 240.
-   */
-  readonly maxRequestsPerMinute: number;
 }
 
 /** A sampler of the OTEL_TRACES_SAMPLER list (jaeger_remote and xray are not offered). */

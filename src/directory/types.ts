@@ -19,7 +19,16 @@ export interface GenesysUser {
 export type Resolution =
   | { readonly status: 'found'; readonly user: GenesysUser }
   | { readonly status: 'not_found' }
-  | { readonly status: 'failed'; readonly reason: string };
+  | {
+      readonly status: 'failed';
+      readonly reason: string;
+      /**
+       * True when Genesys answered 429 (rate limit) until the call gave up: it is
+       * up and answering, only busy, so this is no reason to open the circuit,
+       * and a look-up made after its Retry-After will succeed.
+       */
+      readonly throttled?: true;
+    };
 
 /**
  * The enricher's view of the directory: a synchronous cache probe for the hot

@@ -1,7 +1,7 @@
 import type { CacheConfig, GenesysConfig } from '../config/index';
 import type { BreakerConfig } from '../config/types';
 import { BreakerBulkLookup, BreakerSingleLookup, CircuitBreaker } from '../directory/breaker/index';
-import { CachedIdentityResolver, GenesysClient, type GenesysClientOptions, UserBatcher, UserLookup } from '../directory/index';
+import { CachedIdentityResolver, GenesysClient, type GenesysClientOptions, type RequestLimiter, UserBatcher, UserLookup } from '../directory/index';
 import { TimedBulkLookup } from '../directory/lookup/timedBulkLookup';
 import { Histogram, LOOKUP_SECONDS_BUCKETS } from '../telemetry/metricsHistogram';
 import type { Logger } from '../telemetry/logger';
@@ -45,6 +45,8 @@ export interface DirectoryParts {
 /**
  * Builds Genesys client -> bulk look-up (timed) -> circuit breaker -> batcher
  * -> breaker fast path -> lru cache. `breakerConfig` unset: the defaults (5 failures, 30 s).
+ * `limiter`: the process's Genesys budget (look-ups, warm-up and deactivation
+ * share it); unset, look-ups are not rate-limited.
  */
 export function buildDirectory(
   target: GenesysTarget,
@@ -52,8 +54,9 @@ export function buildDirectory(
   cache: CacheConfig,
   logger: Logger,
   breakerConfig?: BreakerConfig,
+  limiter?: RequestLimiter,
 ): DirectoryParts {
-  const client = genesysClientFor(target, genesys, { logger: logger.child({ component: 'genesys' }) });
+  const client = genesysClientFor(target, genesys, { logger: logger.child({ component: 'genesys' }), rateLimiter: limiter });
   const lookupDuration = new Histogram(LOOKUP_SECONDS_BUCKETS);
   const breaker = new CircuitBreaker({
     failureThreshold: breakerConfig?.failures,
@@ -64,7 +67,8 @@ export function buildDirectory(
         : logger.info({ component: 'directory' }, 'Genesys circuit closed: look-ups resumed'),
   });
   const timed = new TimedBulkLookup({ lookup: new UserLookup({ client }), observer: lookupDuration });
-  const batcher = new UserBatcher({ lookup: new BreakerBulkLookup({ lookup: timed, breaker }) });
+  // With a limiter, a batch is cut when the budget grants its request: ids keep collecting meanwhile.
+  const batcher = new UserBatcher({ lookup: new BreakerBulkLookup({ lookup: timed, breaker }), limiter });
   const resolver = new CachedIdentityResolver({
     lookup: new BreakerSingleLookup({ lookup: batcher, breaker }),
     max: cache.maxEntries,

@@ -1,11 +1,22 @@
 import type { Writable } from 'node:stream';
-import type { ExportConfig } from '../config/index';
-import { DebugExporter, DiskQueueStore, OtlpGrpcExporter, QueuedExporter, type BatchSender } from '../exporter/index';
+import type { Config, ExportConfig } from '../config/index';
+import { DebugExporter, DiskQueueStore, OtlpGrpcExporter, QueuedExporter, type BatchSender, type QueuedExporterOptions } from '../exporter/index';
 import { readCaBundle } from '../receiver/tls/index';
 import type { Logger } from '../telemetry/logger';
 
+/** The hold's bounds inside the sending queue (ENRICHER_LOOKUP_HOLD_MAX_*). */
+export function holdOptions(config: Config): Pick<QueuedExporterOptions, 'maxHeldSpans' | 'maxHeldBytes'> {
+  return { maxHeldSpans: config.enrichment.holdMaxSpans, maxHeldBytes: config.enrichment.holdMaxBytes };
+}
+
 /** The export side: the sending queue in front of OTLP/gRPC, or of the debug printer without an endpoint. */
-export function buildExporter(config: ExportConfig, shutdownGraceMs: number, logger: Logger, debugOutput?: Writable): QueuedExporter {
+export function buildExporter(
+  config: ExportConfig,
+  shutdownGraceMs: number,
+  logger: Logger,
+  debugOutput?: Writable,
+  hold?: Pick<QueuedExporterOptions, 'maxHeldSpans' | 'maxHeldBytes' | 'resumeHeld'>,
+): QueuedExporter {
   const log = logger;
   let sender: BatchSender;
   if (config.endpoint) {
@@ -40,6 +51,8 @@ export function buildExporter(config: ExportConfig, shutdownGraceMs: number, log
     shutdownGraceMs,
     // ENRICHER_EXPORT_QUEUE_DIR makes the queue persistent: on disk before the client is acknowledged.
     store: config.queueDir ? new DiskQueueStore({ dir: config.queueDir, logger: log }) : undefined,
+    // Batches held for Genesys look-ups count towards the bounds above; their own bound is part of them.
+    ...hold,
   });
 }
 

@@ -3,6 +3,9 @@ import type { QueuedExporter } from '../exporter/index';
 import type { EnrichmentProcessor } from '../processor/enrich/index';
 import type { MemoryLimiter } from '../receiver/limits/index';
 import { type ReceiverSource, declareServiceMetrics } from '../telemetry/metrics';
+import { UNRESOLVED_REASONS, type UnresolvedReason } from '../telemetry/metricsHold';
+import type { Histogram } from '../telemetry/metricsHistogram';
+import type { RequestRateLimiter } from '../directory/index';
 import type { MetricsRegistry } from '../telemetry/metricsRegistry';
 import type { RuntimeSource } from '../telemetry/runtimeMonitor';
 import type { DirectoryParts } from './directory';
@@ -18,6 +21,10 @@ export interface MetricsParts {
   readonly memory: MemoryLimiter | undefined;
   /** GC pauses and event-loop delay of this process. */
   readonly runtime: RuntimeSource;
+  /** How long held batches were held, seconds. */
+  readonly holdDuration: Histogram;
+  /** The process's Genesys budget. */
+  readonly genesysBudget: RequestRateLimiter;
 }
 
 /** The service's metrics over its components (see telemetry/metrics.ts for every name). */
@@ -48,5 +55,16 @@ export function buildMetrics(parts: MetricsParts): MetricsRegistry {
     lookupDuration: () => directory.lookupDuration.snapshot(),
     memoryLimiter: () => memory?.stats(),
     runtime: parts.runtime,
+    hold: {
+      heldTotal: () => processors.reduce((n, p) => n + p.stats.held, 0),
+      unresolved: () => {
+        const sum = Object.fromEntries(UNRESOLVED_REASONS.map((r) => [r, 0])) as Record<UnresolvedReason, number>;
+        for (const { stats } of processors) for (const reason of UNRESOLVED_REASONS) sum[reason] += stats.unresolved[reason];
+        return sum;
+      },
+      queue: () => exporter.stats(),
+      duration: () => parts.holdDuration.snapshot(),
+      budget: () => parts.genesysBudget.stats(),
+    },
   });
 }

@@ -3,13 +3,14 @@ import { createAdminApp } from '../admin/app';
 import { HealthRegistry } from '../admin/health';
 import { AdminServer } from '../admin/server';
 import type { Config } from '../config/index';
-import { normalizeUserId } from '../directory/index';
+import { normalizeUserId, RequestRateLimiter } from '../directory/index';
+import { Histogram, HOLD_SECONDS_BUCKETS } from '../telemetry/metricsHistogram';
 import type { DemoAgents } from '../demo/traffic';
 import { WireTraceCodec } from '../processor/codec/index';
 import { ALL_ENRICHMENT_KEYS, EnrichmentProcessor } from '../processor/enrich/index';
 import { OtlpGrpcReceiver } from '../receiver/otlpgrpc/index';
 import { BufferPool } from '../pipeline/bufferPool';
-import type { TracesConsumer } from '../pipeline/consumer';
+import type { TraceBatch, TracesConsumer } from '../pipeline/consumer';
 import { GuardedConsumer, HandoffTap, RequestGuard } from '../receiver/limits/index';
 import { buildMemoryLimiter, guardOptions } from './limits';
 import { buildMetrics } from './metrics';
@@ -19,7 +20,7 @@ import { RuntimeMonitor } from '../telemetry/runtimeMonitor';
 import { DirectoryWarmup } from '../directory/warmup/index';
 import { buildDeactivation } from './deactivation';
 import { buildDirectory } from './directory';
-import { buildExporter } from './exporter';
+import { buildExporter, holdOptions } from './exporter';
 import { resolveGenesysTarget } from './genesysTarget';
 import { buildHttpReceiver, receiverSecurity } from './receivers';
 
@@ -57,14 +58,20 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const { target, simulator } = await resolveGenesysTarget(config.genesys, logger);
   // Before the components, so the global tracer they default to records from their first call.
   const selfTelemetry = startSelfTelemetry(config.selfTelemetry, { logger: logger.child({ component: 'self-telemetry' }) });
-  const directory = buildDirectory(target, config.genesys, config.cache, logger, config.breaker);
+  // One Genesys budget for the process: look-ups, warm-up and deactivation runs all take their turns from it.
+  const genesysBudget = new RequestRateLimiter({ ratePerMinute: config.genesys.maxRequestsPerMinute });
+  const directory = buildDirectory(target, config.genesys, config.cache, logger, config.breaker, genesysBudget);
   // ENRICHER_WARMUP: the whole org preloaded into the cache, so known users never wait for Genesys.
   const warmup = config.warmup.enabled
     ? new DirectoryWarmup({ client: directory.client, cache: directory.resolver, logger, readyTimeoutMs: config.warmup.readyTimeoutMs, refreshMs: config.warmup.refreshMs, cacheMaxEntries: config.cache.maxEntries })
     : undefined;
-  const exporter = buildExporter(config.export, config.shutdownGraceMs, logger, deps.debugOutput);
+  // A batch held when the process stopped is read back from the persistent queue and enriched again (held if need be).
+  let resumeHeld: (bytes: Buffer) => TraceBatch = (bytes) => ({ bytes, spanCount: 0 });
+  const exporter = buildExporter(config.export, config.shutdownGraceMs, logger, deps.debugOutput, { ...holdOptions(config), resumeHeld: (bytes) => resumeHeld(bytes) });
   // One processor and hand-off tap per receiver, so accepted/refused spans carry the receiver's transport.
   const codec = new WireTraceCodec({ sourceKey: config.enrichment.sourceAttribute, watchedKeys: ALL_ENRICHMENT_KEYS });
+  // How long batches waited for Genesys past the budget (both processors observe into it).
+  const holdDuration = new Histogram(HOLD_SECONDS_BUCKETS);
   // Enriched requests are written into memory the sending queue gives back once they are sent.
   const outputPool = new BufferPool();
   const enrichInto = (next: TracesConsumer) =>
@@ -74,6 +81,10 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
       normalizeId: normalizeUserId,
       next,
       lookupBudgetMs: config.enrichment.lookupBudgetMs,
+      lookupHoldMs: config.enrichment.lookupHoldMs,
+      // Holding is for a slow or throttled Genesys, not for one known to be down.
+      genesysDown: () => directory.breaker.state() === 'open',
+      holdDuration,
       logger: logger.child({ component: 'enrich' }),
       outputPool,
     });
@@ -82,6 +93,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const processor = enrichInto(grpcHandoff);
   const httpHandoff = new HandoffTap({ next: exporter });
   const httpProcessor = enrichInto(httpHandoff);
+  resumeHeld = (bytes) => processor.resume(bytes);
   const httpGuard = new RequestGuard(guardOptions(config.limits, memory, httpHandoff));
   const security = receiverSecurity(config.receiver, logger);
   const receiver = new OtlpGrpcReceiver({
@@ -108,9 +120,11 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     directory,
     memory,
     runtime,
+    holdDuration,
+    genesysBudget,
   });
   // Soft-deactivation behind the admin routes: its own rate-limited Genesys client; refreshes the enricher's cache.
-  const deactivation = buildDeactivation({ target, genesys: config.genesys, deactivation: config.deactivation, logger, resolver: directory.resolver });
+  const deactivation = buildDeactivation({ target, genesys: config.genesys, deactivation: config.deactivation, logger, resolver: directory.resolver, limiter: genesysBudget });
   const adminRuns = new AbortController();
   const health = new HealthRegistry();
   const admin = new AdminServer({

@@ -20,6 +20,14 @@ export function takeBurst(faults: FaultSwitches): number | undefined {
   return Math.max(0, Math.floor(burst.retryAfterSeconds || 0));
 }
 
+/** Counts one API request against `rateLimitEvery`; returns its Retry-After seconds when this one is to be throttled. */
+export function takeEveryNth(faults: FaultSwitches): number | undefined {
+  const rule = faults.rateLimitEvery;
+  if (!rule || !(rule.every >= 1)) return undefined;
+  rule.seen = (rule.seen ?? 0) + 1;
+  return rule.seen % rule.every === 0 ? Math.max(0, Math.floor(rule.retryAfterSeconds || 0)) : undefined;
+}
+
 /** Consumes one forced version conflict; true when this state change must answer 409. */
 export function takeVersionConflict(faults: FaultSwitches): boolean {
   if (!(typeof faults.versionConflicts === 'number' && faults.versionConflicts > 0)) return false;
@@ -45,6 +53,13 @@ export function parseFaults(body: unknown): { faults: FaultSwitches } | { proble
         if (typeof value === 'object' && count(burst.count) && count(burst.retryAfterSeconds)) {
           faults.rateLimitBurst = { count: burst.count as number, retryAfterSeconds: burst.retryAfterSeconds as number };
         } else problems.push('rateLimitBurst must be {count, retryAfterSeconds}, both integers >= 0');
+        break;
+      }
+      case 'rateLimitEvery': {
+        const rule = value as Record<string, unknown>;
+        if (typeof value === 'object' && count(rule.every) && (rule.every as number) >= 1 && count(rule.retryAfterSeconds)) {
+          faults.rateLimitEvery = { every: rule.every as number, retryAfterSeconds: rule.retryAfterSeconds as number };
+        } else problems.push('rateLimitEvery must be {every, retryAfterSeconds}, integers, every >= 1');
         break;
       }
       case 'latencyMs':

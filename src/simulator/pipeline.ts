@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AccessTokens } from './access-tokens';
 import { ApiError, apiErrors } from './api-error';
 import { CONTROL_PREFIX, type ControlHandler } from './control';
-import { latencyOf, takeBurst } from './faults';
+import { latencyOf, takeBurst, takeEveryNth } from './faults';
 import { errorReply, parseJsonBody, readBody, sendReply, type Reply } from './http-io';
 import { TOKEN_PATH } from './oauth';
 import type { RateLimiter } from './rate-limit';
@@ -58,7 +58,7 @@ export function createRequestHandler(parts: PipelineParts) {
       }
       if (isToken) return send(parts.tokenEndpoint(req.headers.authorization, bodyText));
       if (!match) throw apiErrors.notFound(`No resource at ${method} ${url.pathname}.`);
-      const retryAfter = takeBurst(parts.faults);
+      const retryAfter = takeBurst(parts.faults) ?? takeEveryNth(parts.faults);
       if (retryAfter !== undefined) throw apiErrors.tooManyRequests(retryAfter);
       const auth = parts.tokens.verify(req.headers.authorization);
       if ('error' in auth) throw auth.error;

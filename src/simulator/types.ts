@@ -25,6 +25,13 @@ export interface SimulatorOptions {
 export interface FaultSwitches {
   /** The next N API requests (not /oauth/token) answer 429 with this Retry-After (seconds). */
   rateLimitBurst?: { count: number; retryAfterSeconds: number };
+  /**
+   * Every `every`-th API request (not /oauth/token), counting from when the
+   * switch was set, answers 429 with this Retry-After (seconds): a Genesys that
+   * throttles part of the traffic for as long as it is set. `seen` is the
+   * simulator's own count.
+   */
+  rateLimitEvery?: { every: number; retryAfterSeconds: number; seen?: number };
   /** Added latency for every request, milliseconds. */
   latencyMs?: number;
   /** While true every request (API and OAuth) answers 503; `outageMode: 'reset'` drops connections instead. */

@@ -14,6 +14,7 @@ import { CIRCUIT_STATE_VALUE, type CircuitState } from '../directory/breaker/cir
 import type { HistogramSnapshot } from './metricsHistogram';
 import { type Labels, MetricsRegistry, type Sample } from './metricsRegistry';
 import type { RuntimeSource } from './runtimeMonitor';
+import { declareHoldMetrics, type HoldSource } from './metricsHold';
 
 /** One receiver (one transport) as the metrics see it. */
 export interface ReceiverSource {
@@ -78,6 +79,8 @@ export interface MetricSources {
   process?(): ProcessFigures;
   /** GC pauses and event-loop delay (a RuntimeMonitor); without it those families have no samples. */
   runtime?: RuntimeSource;
+  /** Batches held for Genesys and the Genesys budget; without it those families are not declared. */
+  hold?: HoldSource;
 }
 
 export interface ProcessFigures {
@@ -102,6 +105,7 @@ export function declareServiceMetrics(sources: MetricSources): MetricsRegistry {
   declareDirectoryMetrics(registry, sources);
   declareProcessMetrics(registry, sources);
   declareRuntimeMetrics(registry, sources.runtime);
+  if (sources.hold) declareHoldMetrics(registry, sources.hold);
   return registry;
 }
 

@@ -20,6 +20,12 @@ export interface Observer {
 export const LOOKUP_SECONDS_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30]);
 
 /**
+ * Bounds of how long batches are held for their look-ups, seconds: from just
+ * past the look-up budget to a Retry-After of a minute and the default hold (90 s).
+ */
+export const HOLD_SECONDS_BUCKETS: readonly number[] = Object.freeze([0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120, 300]);
+
+/**
  * A fixed-bucket histogram that a component observes into and the metrics
  * registry reads at scrape time. O(buckets) per observation, no allocation.
  */

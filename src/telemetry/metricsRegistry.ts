@@ -12,6 +12,11 @@ export interface Sample {
   readonly value: number;
 }
 
+/** A sample, with labels only when given. */
+export function sample(value: number, labels?: Labels): Sample {
+  return labels ? { value, labels } : { value };
+}
+
 /** One labelled series of a histogram. */
 export interface HistogramSample extends HistogramSnapshot {
   readonly labels?: Labels;

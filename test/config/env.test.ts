@@ -67,13 +67,13 @@ describe('configuration from environment variables', () => {
   it('keeps the deactivation journal in ./data and runs under 240 Genesys requests a minute by default', () => {
     const c = configFromEnv({});
     assert.equal(c.deactivation.dataDir, './data');
-    assert.equal(c.deactivation.maxRequestsPerMinute, 240);
+    assert.equal(c.genesys.maxRequestsPerMinute, 240);
   });
 
   it('takes the journal directory and request rate from ENRICHER_DATA_DIR and ENRICHER_GENESYS_MAX_RPM', () => {
     const c = configFromEnv({ ENRICHER_DATA_DIR: '/var/lib/enricher', ENRICHER_GENESYS_MAX_RPM: '120' });
     assert.equal(c.deactivation.dataDir, '/var/lib/enricher');
-    assert.equal(c.deactivation.maxRequestsPerMinute, 120);
+    assert.equal(c.genesys.maxRequestsPerMinute, 120);
     const err = catchConfigError({ ENRICHER_GENESYS_MAX_RPM: '0' });
     assert.deepEqual(err.problems.map((p) => p.key), ['ENRICHER_GENESYS_MAX_RPM']);
   });

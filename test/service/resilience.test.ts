@@ -29,8 +29,8 @@ describe('the enricher when things go wrong', () => {
     assert.equal(stats.byRoute['GET /api/v2/users'], 3, 'two refused, one answered');
   });
 
-  it('never holds spans longer than the look-up budget while Genesys throttles, and enriches once it answers', async () => {
-    h = await startHarness({ env: { ENRICHER_LOOKUP_BUDGET_MS: '100' } });
+  it('with the hold off, never keeps spans longer than the look-up budget while Genesys throttles, and enriches once it answers', async () => {
+    h = await startHarness({ env: { ENRICHER_LOOKUP_BUDGET_MS: '100', ENRICHER_LOOKUP_HOLD_MS: '0' } });
     h.sim.faults.rateLimitBurst = { count: 1, retryAfterSeconds: 1 };
     const id = h.sim.org.active[3];
     const client = h.client();
@@ -59,15 +59,18 @@ describe('the enricher when things go wrong', () => {
     assert.equal(stats.byStatus['401'], 1, 'one refused call, retried once');
   });
 
-  it('forwards spans marked failed when Genesys is down, and keeps serving cached users', async () => {
-    h = await startHarness({ env: { ENRICHER_LOOKUP_BUDGET_MS: '150' } });
+  it('forwards spans marked failed once Genesys is known to be down (circuit open), long before the hold ends, and keeps serving cached users', async () => {
+    h = await startHarness({ env: { ENRICHER_LOOKUP_BUDGET_MS: '150', ENRICHER_LOOKUP_HOLD_MS: '60000', ENRICHER_GENESYS_BREAKER_FAILURES: '2' } });
     const client = h.client();
     const known = h.sim.org.active[4];
     await sendSpans(client, [known], { 'test.run': 'warm' });
     await h.sink.waitForSpans(1);
     h.sim.faults.outage = true;
+    const sent = performance.now();
     await sendSpans(client, [known, h.sim.org.active[5], h.sim.org.inactive[2]], { 'test.run': 'outage' });
-    await h.sink.waitForSpans(4);
+    await h.sink.waitForSpans(4, 20_000);
+    const tookMs = performance.now() - sent;
+    assert.ok(tookMs < 20_000, `released after ${tookMs.toFixed(0)} ms: when the circuit opened, not when the 60 s hold ran out`);
     const out = attrs(h, 'outage');
     assert.equal(out.length, 3, 'nothing lost');
     assert.deepEqual(out.map((a) => a['genesys.user.lookup'] ?? a['genesys.user.state']).sort(), ['active', 'failed', 'failed']);

@@ -3,6 +3,7 @@ import type { BulkLookup } from '../lookup/userBatcher';
 import { requiredOption } from '../options';
 import type { Resolution } from '../types';
 import type { CircuitBreaker } from './circuitBreaker';
+import type { CallOptions } from '../genesys/genesysClient';
 
 /** The reason carried by look-ups the open circuit refused (ends up as `genesys.user.lookup=failed`). */
 export const CIRCUIT_OPEN_REASON = 'Genesys circuit open: look-ups paused after repeated failures';
@@ -13,8 +14,8 @@ const OPEN: Resolution = Object.freeze({ status: 'failed', reason: CIRCUIT_OPEN_
  * The breaker around the bulk look-up (between the batcher and UserLookup):
  * one bulk call is one breaker call. A call fails, for the breaker, when it
  * came back without a single definite answer (every id `failed`: Genesys
- * down, throttling past the retry budget, bad credentials, malformed
- * answers); one found or not_found id is proof Genesys answers.
+ * down, bad credentials, malformed answers); one found or not_found id, or
+ * a 429, is proof Genesys answers.
  */
 export class BreakerBulkLookup implements BulkLookup {
   readonly #inner: BulkLookup;
@@ -25,7 +26,7 @@ export class BreakerBulkLookup implements BulkLookup {
     this.#breaker = requiredOption('BreakerBulkLookup', 'breaker', options.breaker);
   }
 
-  async lookupMany(ids: readonly string[]): Promise<ReadonlyMap<string, Resolution>> {
+  async lookupMany(ids: readonly string[], options?: CallOptions): Promise<ReadonlyMap<string, Resolution>> {
     const ticket = this.#breaker.tryAcquire();
     if (!ticket) {
       this.#breaker.countShortCircuited(ids.length);
@@ -33,7 +34,7 @@ export class BreakerBulkLookup implements BulkLookup {
     }
     let results: ReadonlyMap<string, Resolution>;
     try {
-      results = await this.#inner.lookupMany(ids);
+      results = await this.#inner.lookupMany(ids, options);
     } catch (err) {
       this.#breaker.record(ticket, false);
       throw err; // the batcher turns it into `failed` for each id
@@ -67,6 +68,7 @@ export class BreakerSingleLookup implements SingleLookup {
 
 function answered(ids: readonly string[], results: ReadonlyMap<string, Resolution>): boolean {
   if (ids.length === 0) return true; // nothing was asked of Genesys
-  for (const r of results.values()) if (r.status !== 'failed') return true;
+  // A 429 is an answer too: Genesys is up, only throttling (holding is for that; the circuit is for down).
+  for (const r of results.values()) if (r.status !== 'failed' || r.throttled) return true;
   return false;
 }

@@ -99,6 +99,8 @@ export class CachedIdentityResolver implements IdentityResolver {
       // An injected clock is read on every check (lru-cache would otherwise reuse a reading for 1 ms of real time).
       ...(options.now ? { perf: { now }, ttlResolution: 0 } : {}),
       noDeleteOnFetchRejection: this.#staleWindowMs > 0,
+      // A probe of a stale entry must not delete it: it is served while it refreshes (see #probe).
+      noDeleteOnStaleGet: true,
       allowStaleOnFetchRejection: false,
       fetchMethod: (id, staleValue, { options: fetchOptions }) => this.#fetchMethod(id, staleValue, fetchOptions),
     });
@@ -164,8 +166,10 @@ export class CachedIdentityResolver implements IdentityResolver {
 
   // Cached value if fresh, or stale within the window (then a refresh starts); no I/O on the caller's time.
   #probe(id: string): Cached | undefined {
-    // peek answers fresh entries only: one map look-up for the common case, a hit.
-    const fresh = this.#cache.peek(id);
+    // get answers fresh entries only, and marks the entry most recently used, so
+    // the ids that traffic keeps repeating are the last to be evicted (a flood of
+    // one-off ids evicts one-off ids first).
+    const fresh = this.#cache.get(id);
     if (fresh !== undefined) {
       this.#hits++;
       return fresh;
@@ -173,7 +177,7 @@ export class CachedIdentityResolver implements IdentityResolver {
     const status: Status = {};
     this.#cache.has(id, { status });
     if (status.has !== 'stale' || -(status.remainingTTL ?? 0) > this.#staleWindowMs) return undefined;
-    const value = this.#cache.peek(id, { allowStale: true });
+    const value = this.#cache.get(id, { allowStale: true });
     if (value === undefined) return undefined;
     this.#stale++;
     this.#refreshInBackground(id);

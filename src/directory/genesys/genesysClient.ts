@@ -16,6 +16,12 @@ export type { GenesysClientOptions } from './clientOptions';
 export interface CallOptions {
   /** Aborting rejects the call with code `aborted` (an HTTP request already sent runs on unobserved). */
   readonly signal?: AbortSignal;
+  /**
+   * The caller already took this call's first turn from the client's rate
+   * limiter (the look-up batcher does, so that ids keep collecting while it
+   * waits); retries still take theirs.
+   */
+  readonly admitted?: boolean;
 }
 
 /** Counters since construction, for metrics. */
@@ -101,7 +107,7 @@ export class GenesysClient {
 
   async #call<T>(operation: string, fn: (apis: GenesysApis) => Promise<T>, options: CallOptions): Promise<T> {
     // The first turn is waited for before the budget starts: queueing behind a bulk run is not a Genesys failure.
-    if (this.#limiter) await this.#firstTurn(this.#limiter, operation, options.signal);
+    if (this.#limiter && !options.admitted) await this.#firstTurn(this.#limiter, operation, options.signal);
     const started = this.#now();
     const scope = scopedSignal(this.#retry.budgetMs, [this.#closed.signal, options.signal]);
     let attempts = 0;

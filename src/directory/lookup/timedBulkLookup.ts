@@ -1,6 +1,7 @@
 import { functionOption, requiredOption } from '../options';
 import type { Resolution } from '../types';
 import type { BulkLookup } from './userBatcher';
+import type { CallOptions } from '../genesys/genesysClient';
 
 const OWNER = 'TimedBulkLookup';
 
@@ -30,10 +31,10 @@ export class TimedBulkLookup implements BulkLookup {
     this.#now = functionOption<() => number>(OWNER, 'now', options.now, performance.now.bind(performance));
   }
 
-  async lookupMany(ids: readonly string[]): Promise<ReadonlyMap<string, Resolution>> {
+  async lookupMany(ids: readonly string[], options?: CallOptions): Promise<ReadonlyMap<string, Resolution>> {
     const started = this.#now();
     try {
-      return await this.#inner.lookupMany(ids);
+      return await this.#inner.lookupMany(ids, options);
     } finally {
       this.#observer.observe((this.#now() - started) / 1000);
     }

@@ -1,12 +1,14 @@
 import { intOption, requiredOption } from '../options';
 import type { Resolution } from '../types';
 import { MAX_IDS_PER_REQUEST } from './userLookup';
+import type { CallOptions } from '../genesys/genesysClient';
+import type { RequestLimiter } from '../genesys/rateLimiter';
 
 const OWNER = 'UserBatcher';
 
 /** What the batcher sends batches to: usually a UserLookup. Must never reject. */
 export interface BulkLookup {
-  lookupMany(ids: readonly string[]): Promise<ReadonlyMap<string, Resolution>>;
+  lookupMany(ids: readonly string[], options?: CallOptions): Promise<ReadonlyMap<string, Resolution>>;
 }
 
 export interface UserBatcherOptions {
@@ -29,6 +31,14 @@ export interface UserBatcherOptions {
    * while Genesys is slow. Default 10,000.
    */
   readonly maxPendingIds?: number;
+  /**
+   * The Genesys request budget (the client's rate limiter). A batch is cut only
+   * once the limiter grants its request, and ids keep collecting meanwhile (up
+   * to `maxBatchSize`), so floods of ids are answered with fewer, fuller calls;
+   * the call then goes out without waiting again (CallOptions.admitted).
+   * Default none: batches are cut by the window alone.
+   */
+  readonly limiter?: RequestLimiter;
 }
 
 /** Counters since construction. */
@@ -48,8 +58,11 @@ type Waiter = (resolution: Resolution) => void;
 /**
  * Coalesces single-id look-ups into bulk requests: ids arriving within
  * `batchWindowMs` of the first (or until `maxBatchSize` are collected) go out
- * as one request; at most `maxConcurrentRequests` requests run at once. A
- * second `load` of an id still pending shares the first one's result.
+ * as one request; at most `maxConcurrentRequests` requests run at once. While
+ * every slot is busy, or the rate limiter has not granted the next request
+ * yet, ids keep collecting and the next request carries up to `maxBatchSize`
+ * of them, oldest first. A second `load` of an id still pending shares the
+ * first one's result.
  */
 export class UserBatcher {
   readonly #lookup: BulkLookup;
@@ -59,9 +72,15 @@ export class UserBatcher {
   readonly #maxPending: number;
   /** Every unresolved id and who waits for it. */
   readonly #waiters = new Map<string, Waiter[]>();
-  #collecting: string[] = [];
+  /** Ids not sent yet, oldest first. */
+  #unsent: string[] = [];
+  /** The oldest unsent id has waited the batch window (or a batch is full): cut one when a slot is free. */
+  #due = false;
   #timer: NodeJS.Timeout | undefined;
-  readonly #queue: string[][] = [];
+  readonly #limiter: RequestLimiter | undefined;
+  /** A limiter turn asked for and not granted yet (one at a time: its batch is cut when it comes). */
+  #awaitingTurn = false;
+  readonly #closedSignal = new AbortController();
   #inFlight = 0;
   #closed = false;
   #batches = 0;
@@ -78,6 +97,10 @@ export class UserBatcher {
     }
     this.#maxConcurrent = intOption(OWNER, 'maxConcurrentRequests', options.maxConcurrentRequests, 4);
     this.#maxPending = intOption(OWNER, 'maxPendingIds', options.maxPendingIds, 10_000);
+    if (options.limiter !== undefined && typeof options.limiter.acquire !== 'function') {
+      throw new TypeError(`${OWNER}: option "limiter" must have an acquire() method`);
+    }
+    this.#limiter = options.limiter;
   }
 
   /** The resolution of one (normalised) id. Never rejects. */
@@ -88,8 +111,8 @@ export class UserBatcher {
       if (this.#closed) return void this.#reject(resolve, 'look-up batcher closed');
       if (this.#waiters.size >= this.#maxPending) return void this.#reject(resolve, 'look-up queue full');
       this.#waiters.set(id, [resolve]);
-      this.#collecting.push(id);
-      if (this.#collecting.length >= this.#batchSize) this.#flush();
+      this.#unsent.push(id);
+      if (this.#unsent.length >= this.#batchSize) this.#flush();
       else this.#timer ??= setTimeout(() => this.#flush(), this.#windowMs);
     });
   }
@@ -104,11 +127,11 @@ export class UserBatcher {
    */
   close(): void {
     this.#closed = true;
+    this.#closedSignal.abort(new Error('look-up batcher closed'));
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const unsent = [...this.#collecting, ...this.#queue.flat()];
-    this.#collecting = [];
-    this.#queue.length = 0;
+    const unsent = this.#unsent;
+    this.#unsent = [];
     this.#rejected += unsent.length;
     this.#settle(unsent, new Map(), 'look-up batcher closed');
   }
@@ -116,27 +139,56 @@ export class UserBatcher {
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#collecting.length === 0) return;
-    this.#queue.push(this.#collecting);
-    this.#collecting = [];
+    if (this.#unsent.length === 0) return;
+    this.#due = true;
     this.#pump();
   }
 
+  /** Cuts and sends batches while a request slot is free and ids are due; with a limiter, each after its turn. */
   #pump(): void {
-    while (this.#inFlight < this.#maxConcurrent && this.#queue.length > 0) {
-      const batch = this.#queue.shift() as string[];
-      this.#inFlight++;
-      this.#batches++;
-      this.#ids += batch.length;
-      void this.#send(batch);
+    while (!this.#closed && this.#due && this.#inFlight < this.#maxConcurrent && this.#unsent.length > 0) {
+      if (!this.#limiter) {
+        this.#send(this.#cut(), false);
+        continue;
+      }
+      if (this.#awaitingTurn) return;
+      this.#awaitingTurn = true;
+      this.#limiter.acquire(this.#closedSignal.signal).then(
+        () => {
+          this.#awaitingTurn = false;
+          if (this.#closed) return; // close() failed the unsent ids
+          if (this.#unsent.length > 0) this.#send(this.#cut(), true);
+          this.#pump();
+        },
+        () => {
+          this.#awaitingTurn = false; // only close() aborts the wait
+        },
+      );
+      return;
     }
   }
 
-  async #send(batch: string[]): Promise<void> {
+  /** The oldest unsent ids, at most one batch; later ids wait for the next slot or window. */
+  #cut(): string[] {
+    const batch = this.#unsent.length <= this.#batchSize ? this.#unsent : this.#unsent.slice(0, this.#batchSize);
+    this.#unsent = batch === this.#unsent ? [] : this.#unsent.slice(this.#batchSize);
+    // Ids left behind have waited at least as long as the window asks: they are due too.
+    this.#due = this.#unsent.length > 0;
+    return batch;
+  }
+
+  #send(batch: string[], admitted: boolean): void {
+    this.#inFlight++;
+    this.#batches++;
+    this.#ids += batch.length;
+    void this.#request(batch, admitted);
+  }
+
+  async #request(batch: string[], admitted: boolean): Promise<void> {
     let results: ReadonlyMap<string, Resolution>;
     let reason = 'look-up returned no result';
     try {
-      results = await this.#lookup.lookupMany(batch);
+      results = await this.#lookup.lookupMany(batch, admitted ? { admitted } : undefined);
     } catch (err) {
       // The contract says lookupMany never rejects; stay safe if one does.
       results = new Map();

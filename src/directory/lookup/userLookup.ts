@@ -4,6 +4,7 @@ import { intOption, requiredOption } from '../options';
 import type { Resolution } from '../types';
 import { normalizeUserId } from '../userId';
 import { mapUser, type UserEntity } from './mapUser';
+import { GenesysError } from '../genesys/errors';
 
 const OWNER = 'UserLookup';
 
@@ -63,7 +64,8 @@ export class UserLookup {
     const unique = [...byNormalized.keys()];
     for (let i = 0; i < unique.length; i += this.#chunkSize) {
       const chunk = unique.slice(i, i + this.#chunkSize);
-      const resolved = await this.#lookupChunk(chunk, options);
+      // A turn the caller took from the rate limiter covers the first request only.
+      const resolved = await this.#lookupChunk(chunk, i === 0 ? options : { ...options, admitted: false });
       for (const id of chunk) {
         for (const raw of byNormalized.get(id) ?? []) result.set(raw, resolved.get(id) ?? NOT_FOUND);
       }
@@ -80,7 +82,8 @@ export class UserLookup {
         options,
       );
     } catch (err) {
-      return allFailed(ids, err instanceof Error ? err.message : 'look-up failed');
+      const throttled = err instanceof GenesysError && err.status === 429;
+      return allFailed(ids, err instanceof Error ? err.message : 'look-up failed', throttled);
     }
     return resolutionsFrom(ids, body);
   }
@@ -113,8 +116,8 @@ function resolutionsFrom(ids: readonly string[], body: unknown): Map<string, Res
   return result;
 }
 
-function allFailed(ids: readonly string[], reason: string): Map<string, Resolution> {
-  const resolution = failed(reason);
+function allFailed(ids: readonly string[], reason: string, throttled = false): Map<string, Resolution> {
+  const resolution: Resolution = throttled ? Object.freeze({ status: 'failed', reason, throttled: true }) : failed(reason);
   return new Map(ids.map((id) => [id, resolution]));
 }
 

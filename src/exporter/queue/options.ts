@@ -2,6 +2,7 @@ import type { Logger } from '../../telemetry/logger';
 import type { BackoffPolicy } from './backoff';
 import type { QueueStore } from './store';
 import type { BatchSender } from './types';
+import type { TraceBatch } from '../../pipeline/consumer';
 
 /** Retry of one batch after retryable failures. */
 export interface RetryOptions {
@@ -56,6 +57,20 @@ export interface QueuedExporterOptions {
    * The span and byte bounds apply alike. Opened by `start()`, closed by shutdown.
    */
   readonly store?: QueueStore;
+  /**
+   * Most spans of held batches (TraceBatch.pending: waiting for Genesys look-ups),
+   * part of `maxQueueSpans`. A held batch that would go past it releases the
+   * oldest held batches first, finished with what is known. Default half of `maxQueueSpans`.
+   */
+  readonly maxHeldSpans?: number;
+  /** Most bytes of held batches, part of `maxQueueBytes`, same rule. Default half of `maxQueueBytes`. */
+  readonly maxHeldBytes?: number;
+  /**
+   * Turns a batch that was held when the process stopped (read back unfinished
+   * from a persistent store) into the batch to queue now: finished, or held
+   * again. Default: sent as it was stored, unenriched.
+   */
+  readonly resumeHeld?: (bytes: Buffer) => TraceBatch;
 }
 
 export interface ResolvedQueueOptions {
@@ -67,6 +82,9 @@ export interface ResolvedQueueOptions {
   readonly fullRetryAfterMs: number;
   readonly shutdownGraceMs: number;
   readonly backpressureMs: number;
+  readonly maxHeldSpans: number;
+  readonly maxHeldBytes: number;
+  readonly resumeHeld: ((bytes: Buffer) => TraceBatch) | undefined;
   readonly random: () => number;
 }
 
@@ -101,6 +119,9 @@ export function resolveQueueOptions(o: QueuedExporterOptions): ResolvedQueueOpti
     fullRetryAfterMs: o.fullRetryAfterMs ?? d.fullRetryAfterMs,
     shutdownGraceMs: o.shutdownGraceMs ?? d.shutdownGraceMs,
     backpressureMs: o.backpressureMs ?? d.backpressureMs,
+    maxHeldSpans: o.maxHeldSpans ?? Math.max(1, Math.floor((o.maxQueueSpans ?? d.maxQueueSpans) / 2)),
+    maxHeldBytes: o.maxHeldBytes ?? Math.max(1, Math.floor((o.maxQueueBytes ?? d.maxQueueBytes) / 2)),
+    resumeHeld: o.resumeHeld,
     random: o.random ?? Math.random,
   };
   const problems: string[] = [];
@@ -113,6 +134,11 @@ export function resolveQueueOptions(o: QueuedExporterOptions): ResolvedQueueOpti
   positiveInt('maxQueueSpans', resolved.maxQueueSpans);
   positiveInt('maxQueueBytes', resolved.maxQueueBytes);
   positiveInt('concurrency', resolved.concurrency);
+  positiveInt('maxHeldSpans', resolved.maxHeldSpans);
+  positiveInt('maxHeldBytes', resolved.maxHeldBytes);
+  if (resolved.maxHeldSpans > resolved.maxQueueSpans) problems.push(`maxHeldSpans (${resolved.maxHeldSpans}) must be <= maxQueueSpans (${resolved.maxQueueSpans})`);
+  if (resolved.maxHeldBytes > resolved.maxQueueBytes) problems.push(`maxHeldBytes (${resolved.maxHeldBytes}) must be <= maxQueueBytes (${resolved.maxQueueBytes})`);
+  if (o.resumeHeld !== undefined && typeof o.resumeHeld !== 'function') problems.push('resumeHeld must be a function');
   nonNegative('retry.initialIntervalMs', resolved.backoff.initialIntervalMs);
   nonNegative('retry.maxIntervalMs', resolved.backoff.maxIntervalMs);
   nonNegative('retry.maxElapsedMs', resolved.maxElapsedMs);

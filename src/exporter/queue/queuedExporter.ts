@@ -1,7 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import { setMaxListeners } from 'node:events';
 import { PipelineError } from '../../errors';
-import type { Lifecycle, TraceBatch, TracesConsumer } from '../../pipeline/consumer';
+import type { HoldRelease, Lifecycle, TraceBatch, TracesConsumer } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
 import { ExportRetryTrace } from '../../telemetry/selfTelemetryExport';
 import { selfTracer } from '../../telemetry/selfTelemetryTracer';
@@ -9,6 +9,7 @@ import { settlesWithin, sleep, untilAborted } from './abortable';
 import { backoffDelayMs } from './backoff';
 import { QueueBudget } from './budget';
 import { Fifo } from './fifo';
+import { HoldArea } from './holdArea';
 import { type QueuedExporterOptions, type ResolvedQueueOptions, resolveQueueOptions } from './options';
 import { type QueueStats, newQueueCounters } from './stats';
 import { MemoryQueueStore, type QueueStore, type StoredBatch } from './store';
@@ -50,6 +51,8 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
   private readonly tracer: Tracer;
   private readonly waiting = new Fifo<StoredBatch>();
   private readonly budget: QueueBudget;
+  /** Batches held for Genesys look-ups (TraceBatch.pending): in the budget and the store, not sent yet. */
+  private readonly hold: HoldArea;
   private readonly counters = newQueueCounters();
   /** Aborted when the shutdown grace period runs out: stop waiting for anything. */
   private readonly giveUp = new AbortController();
@@ -74,6 +77,7 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     this.store = options.store ?? new MemoryQueueStore();
     this.log = options.logger.child({ component: 'exporter/queue' });
     this.budget = new QueueBudget(this.opts.maxQueueSpans, this.opts.maxQueueBytes);
+    this.hold = new HoldArea(this.opts.maxHeldSpans, this.opts.maxHeldBytes);
     // Each batch in flight listens on giveUp twice at most (its wait and its sender's call).
     setMaxListeners(2 * this.opts.concurrency + 10, this.giveUp.signal);
   }
@@ -96,6 +100,10 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
    * `resource_exhausted` (+ retryAfterMs) when full, `unavailable` before start,
    * `shutting_down` after shutdown began, `invalid_argument` when the batch alone
    * exceeds the queue's bounds (it could never be accepted).
+   *
+   * A held batch (`batch.pending`) is stored and answered at once (never
+   * backpressured: it is not in line to be sent yet); it joins the line when its
+   * look-ups settle, or earlier when the hold is over its bounds (oldest first).
    */
   async consumeTraces(batch: TraceBatch): Promise<void> {
     const spans = spansOf(batch);
@@ -120,6 +128,7 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
       this.notifyIfIdle();
       return;
     }
+    if (batch.pending) return this.holdBatch(entry, spans, batch.bytes.length);
     this.waiting.push(entry);
     this.pump();
     // Left waiting behind other batches while the backend keeps up: hold the sender back until the queue drains.
@@ -131,10 +140,13 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     const persistent = this.store.stats();
     return {
       ...this.counters,
-      queuedBatches: this.waiting.size + this.inFlight + this.appending,
+      queuedBatches: this.waiting.size + this.inFlight + this.appending + this.hold.size,
       queuedSpans: this.budget.spans,
       queuedBytes: this.budget.bytes,
       inFlightBatches: this.inFlight,
+      heldBatches: this.hold.size,
+      heldSpans: this.hold.spans,
+      heldBytes: this.hold.bytes,
       ...(persistent ? { persistent } : {}),
     };
   }
@@ -166,8 +178,10 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     await this.sender.start();
     if (this.state !== 'created') return; // shut down while starting: what is owed stays in the store
     for (const entry of owed) {
+      if (entry.unfinished) this.resume(entry);
       this.budget.reserve(spansOf(entry.batch), entry.batch.bytes.length); // may exceed the bounds: refuse until drained
-      this.waiting.push(entry);
+      if (entry.batch.pending) this.holdBatch(entry, spansOf(entry.batch), entry.batch.bytes.length);
+      else this.waiting.push(entry);
     }
     this.state = 'running';
     this.pump();
@@ -192,6 +206,65 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
       return new PipelineError('resource_exhausted', `sending queue is full (${held})`, fullRetryAfterMs);
     }
     return undefined;
+  }
+
+  /** Holds a stored batch until its look-ups settle; the oldest held go on early when the hold is over its bounds. */
+  private holdBatch(entry: StoredBatch, spans: number, bytes: number): void {
+    const pending = entry.batch.pending!;
+    this.hold.add(entry, spans, bytes);
+    void pending.settled.then(() => this.unhold(entry, 'settled'));
+    for (let oldest = this.hold.overflowing(); oldest; oldest = this.hold.overflowing()) {
+      this.counters.holdOverflows++;
+      this.unhold(oldest, 'overflow');
+    }
+  }
+
+  /** A held batch is finished (enriched with what is known) and joins the line to be sent. */
+  private unhold(entry: StoredBatch, why: HoldRelease): void {
+    if (!this.hold.delete(entry)) return; // released already (overflow, shutdown)
+    const held = entry.batch;
+    let finished: TraceBatch;
+    try {
+      finished = held.pending!.finish(why);
+    } catch (err) {
+      this.log.error({ err }, 'bug: could not finish a held batch; sending it unenriched');
+      finished = { bytes: held.bytes, spanCount: held.spanCount };
+    }
+    this.budget.release(spansOf(held), held.bytes.length);
+    this.budget.reserve(spansOf(finished), finished.bytes.length); // enriched bytes may go past the bound a little: refuse until sent
+    entry.batch = finished;
+    this.waiting.push(entry);
+    this.pump();
+  }
+
+  /** A batch read back unfinished from the store: enriched now, or held again. */
+  private resume(entry: StoredBatch): void {
+    const resumeHeld = this.opts.resumeHeld;
+    if (!resumeHeld) return; // sent as stored
+    try {
+      entry.batch = resumeHeld(entry.batch.bytes);
+    } catch (err) {
+      this.log.error({ err }, 'could not enrich a batch held by the previous run; sending it as received');
+    }
+  }
+
+  /**
+   * At shutdown, held batches whose look-ups did not settle in time: a durable
+   * store keeps them (unfinished) for the next start, which looks their users
+   * up again; in memory they are finished with what is known and sent.
+   */
+  private releaseHeldAtShutdown(): void {
+    for (const entry of this.hold.all()) {
+      if (!this.store.durable) {
+        this.unhold(entry, 'shutdown');
+        continue;
+      }
+      this.hold.delete(entry);
+      entry.batch.pending?.abandon();
+      this.budget.release(spansOf(entry.batch), entry.batch.bytes.length);
+      this.abandoned.batches++;
+      this.abandoned.spans += spansOf(entry.batch);
+    }
   }
 
   /** Resolves when nothing waits to be sent any more, after `backpressureMs`, or when holding stops (failure, shutdown). */
@@ -330,7 +403,14 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
     this.state = 'draining';
     this.releaseHeld(); // what is queued is drained (or reported) like the rest
     await this.starting?.catch(() => undefined);
-    const drained = await settlesWithin(this.whenIdle(), graceMs);
+    // Held batches get the first half of the grace period to settle (each joins the line when it does),
+    // sending gets the rest; what is still held then is left on disk or finished unresolved.
+    const startedAt = Date.now();
+    if (this.hold.size > 0) {
+      await settlesWithin(Promise.all(this.hold.all().map((e) => e.batch.pending!.settled)), Math.floor(graceMs / 2));
+      this.releaseHeldAtShutdown();
+    }
+    const drained = await settlesWithin(this.whenIdle(), Math.max(0, graceMs - (Date.now() - startedAt)));
     if (!drained) this.abandonAll();
     await this.whenIdle(); // prompt: every wait above races giveUp
     this.state = 'stopped';
@@ -354,7 +434,7 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
   }
 
   private isIdle(): boolean {
-    return this.waiting.size === 0 && this.inFlight === 0 && this.appending === 0;
+    return this.waiting.size === 0 && this.inFlight === 0 && this.appending === 0 && this.hold.size === 0;
   }
 
   private notifyIfIdle(): void {

@@ -32,13 +32,20 @@ export interface QueueStats {
   readonly backpressuredBatches: number;
   /** Of those, acceptances that stopped waiting after `backpressureMs`: the backend was slower than that. */
   readonly backpressureTimeouts: number;
+  /** Batches held for Genesys look-ups (TraceBatch.pending), part of queuedBatches (gauge). */
+  readonly heldBatches: number;
+  /** Their spans and bytes, part of queuedSpans and queuedBytes (gauges). */
+  readonly heldSpans: number;
+  readonly heldBytes: number;
+  /** Held batches released early, with what was known, to keep the hold within its bounds. */
+  readonly holdOverflows: number;
   /** Counters of the persistent queue; absent with the in-memory queue. */
   readonly persistent?: PersistentQueueStats;
 }
 
 /** The mutable counters behind {@link QueueStats}; gauges are filled in by the queue. */
 export type QueueCounters = {
-  -readonly [K in Exclude<keyof QueueStats, 'queuedBatches' | 'queuedSpans' | 'queuedBytes' | 'inFlightBatches' | 'persistent'>]: number;
+  -readonly [K in Exclude<keyof QueueStats, 'queuedBatches' | 'queuedSpans' | 'queuedBytes' | 'inFlightBatches' | 'persistent' | 'heldBatches' | 'heldSpans' | 'heldBytes'>]: number;
 };
 
 export function newQueueCounters(): QueueCounters {
@@ -55,6 +62,7 @@ export function newQueueCounters(): QueueCounters {
     rejectedSpans: 0,
     backpressuredBatches: 0,
     backpressureTimeouts: 0,
+    holdOverflows: 0,
   };
 }
 

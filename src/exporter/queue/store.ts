@@ -3,7 +3,13 @@ import type { PersistentQueueStats } from './stats';
 
 /** A batch held by a {@link QueueStore} until it is acked. */
 export interface StoredBatch {
-  readonly batch: TraceBatch;
+  /**
+   * What is sent. The queue replaces a held batch (stored unfinished) with its
+   * finished form; the store keeps what was appended.
+   */
+  batch: TraceBatch;
+  /** True for a batch read back at open that was appended held (`batch.pending`): its bytes are not enriched yet. */
+  readonly unfinished?: boolean;
 }
 
 /**
@@ -16,7 +22,10 @@ export interface QueueStore {
   readonly durable: boolean;
   /** Opens the store; resolves with the batches still owed from a previous run, oldest first. */
   open(): Promise<readonly StoredBatch[]>;
-  /** Records a batch; resolves once it is as safe as the store makes it (durable: on disk and synced). */
+  /**
+   * Records a batch; resolves once it is as safe as the store makes it (durable:
+   * on disk and synced). A held batch (`batch.pending`) is recorded as unfinished.
+   */
   append(batch: TraceBatch): Promise<StoredBatch>;
   /** The batch left the queue for good (sent, or dropped): it is not owed any more. */
   ack(entry: StoredBatch): void;

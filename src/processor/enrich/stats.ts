@@ -1,3 +1,5 @@
+import type { UnresolvedCause } from './heldEnrichment';
+
 /** Counters of the enrichment stage, read by the metrics endpoint. */
 export class EnrichmentStats {
   /** Sites (spans or resources) stamped with a user's identity. */
@@ -10,12 +12,14 @@ export class EnrichmentStats {
   passedThrough = 0;
   /** Batches that had to wait for directory misses. */
   batchesWaited = 0;
-  /** Batches forwarded because the look-up budget ran out. */
+  /** Batches whose look-ups were not all answered within the look-up budget. */
   budgetExpired = 0;
+  /** Batches handed on held (pending) because look-ups were still unanswered after the budget. */
+  held = 0;
+  /** Sites marked failed, by why they left unresolved. */
+  readonly unresolved: Record<UnresolvedCause, number> = { budget_expired: 0, hold_expired: 0, overflow: 0, breaker_open: 0, shutdown: 0 };
 
-  count(outcome: 'enriched' | 'not_found' | 'failed'): void {
-    if (outcome === 'enriched') this.enriched++;
-    else if (outcome === 'not_found') this.notFound++;
-    else this.failed++;
+  countUnresolved(cause: UnresolvedCause, sites: number): void {
+    this.unresolved[cause] += sites;
   }
 }

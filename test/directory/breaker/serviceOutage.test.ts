@@ -45,6 +45,9 @@ describe('the running service during a Genesys outage', () => {
       await send('fail-1', a); // each waits for Genesys' retries, then is forwarded marked failed
       await send('fail-2', b);
       assert.equal(await circuitState(), 2, 'open after two failed bulk look-ups');
+      // Held for their look-ups until the circuit opened; then they left at once, marked failed.
+      await h.sink.waitForSpans(3);
+      assert.deepEqual([...lookupOf('fail-1'), ...lookupOf('fail-2')], ['failed', 'failed']);
       const bulkCalls = h.sim.stats().byRoute['GET /api/v2/users'];
 
       const tookMs = await send('open', known, c);

@@ -32,6 +32,7 @@ describe('QueuedExporter accepting batches', () => {
         failedAttempts: 0, retries: 0, droppedBatches: 0, droppedSpans: 0,
         refusedBatches: 0, refusedSpans: 0, rejectedSpans: 0,
         backpressuredBatches: 0, backpressureTimeouts: 0,
+        heldBatches: 0, heldSpans: 0, heldBytes: 0, holdOverflows: 0,
       },
     );
     await queue.shutdown();

@@ -74,7 +74,7 @@ export class GroupCommitAppender {
     const parts: Buffer[] = [];
     let spans = 0;
     for (const { seq, batch } of group) {
-      parts.push(encodeRecordHeader(seq, batch.spanCount, batch.bytes), batch.bytes);
+      parts.push(encodeRecordHeader(seq, batch.spanCount, batch.bytes, batch.pending !== undefined), batch.bytes);
       spans += batch.spanCount;
     }
     const bytes = Buffer.concat(parts);

@@ -5,8 +5,9 @@ import type { Segment } from './segment';
 /** A batch held by the disk store: which record of which segment to ack. */
 export class PersistedBatch implements StoredBatch {
   constructor(
-    readonly batch: TraceBatch,
+    public batch: TraceBatch,
     readonly seq: number,
     readonly segment: Segment,
+    readonly unfinished = false,
   ) {}
 }

@@ -64,7 +64,7 @@ async function recoverSegment(dir: string, base: number, hooks: SegmentHooks, ta
     if (acked.has(record.seq)) continue;
     // Copy out of the segment buffer, so that buffer can be collected while the batch waits.
     const batch = { bytes: Buffer.from(record.payload), spanCount: record.spanCount };
-    tally.entries.push(new PersistedBatch(batch, record.seq, segment));
+    tally.entries.push(new PersistedBatch(batch, record.seq, segment, record.unfinished));
     segment.live++;
   }
   segment.size = scan.validEnd;
