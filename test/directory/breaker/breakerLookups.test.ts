@@ -48,6 +48,16 @@ async function resolveOne(resolver: CachedIdentityResolver, id: string): Promise
 }
 
 describe('the Genesys circuit breaker in the directory', () => {
+  it('stays closed while Genesys throttles (429 past the call budget): throttling is busy, not down', async () => {
+    const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 10_000 });
+    const throttled: Resolution = { status: 'failed', reason: 'getUsers: 429 budget_exhausted', throttled: true };
+    const lookup = new BreakerBulkLookup({ lookup: { lookupMany: async (ids) => new Map(ids.map((id) => [id, throttled])) }, breaker });
+
+    for (let i = 0; i < 5; i++) await lookup.lookupMany([ID(i)]);
+
+    assert.equal(breaker.state(), 'closed');
+  });
+
   it('opens after consecutive failed bulk look-ups; then misses fail at once without a call', async () => {
     const c = chain({ threshold: 2 });
     c.genesys.up = false;

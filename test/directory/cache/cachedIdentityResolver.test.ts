@@ -250,4 +250,20 @@ describe('CachedIdentityResolver', () => {
     assert.throws(() => new CachedIdentityResolver({ lookup, staleWindowMs: -1 }), /option "staleWindowMs" must be >= 0/);
     assert.throws(() => new CachedIdentityResolver({ lookup: undefined as never }), /option "lookup" is required/);
   });
+
+  it('evicts least recently used: an id that traffic keeps probing survives a flood of one-off ids', async () => {
+    const loads: string[] = [];
+    const lru = new CachedIdentityResolver({
+      max: 3,
+      lookup: { load: async (id) => (loads.push(id), { status: 'found', user: { id, name: id.slice(0, 4), state: 'active' } }) },
+    });
+    const [regular, ...flood] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await lru.resolve([regular!]);
+    for (const id of flood) {
+      assert.ok(lru.peek(regular!), 'the regular id is still cached');
+      await lru.resolve([id]);
+    }
+    assert.ok(lru.peek(regular!), 'kept: every probe made it the most recently used');
+    assert.equal(loads.filter((id) => id === regular).length, 1, 'looked up once');
+  });
 });

@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { GenesysClient } from '../../../src/directory/genesys/genesysClient';
 import { UserBatcher } from '../../../src/directory/lookup/userBatcher';
 import { UserLookup } from '../../../src/directory/lookup/userLookup';
+import { RequestRateLimiter } from '../../../src/directory/genesys/rateLimiter';
 import type { Resolution } from '../../../src/directory/types';
 import type { RunningSimulator } from '../../../src/simulator/types';
 import { BULK_ROUTE, clientFor, manualBulkLookup, routeCount, startSim } from '../support/directoryFixtures';
@@ -142,5 +143,62 @@ describe('UserBatcher', () => {
     assert.throws(() => new UserBatcher({ lookup, batchWindowMs: -1 }), /UserBatcher: option "batchWindowMs" must be >= 0, got -1/);
     assert.throws(() => new UserBatcher({ lookup, maxConcurrentRequests: 0 }), /"maxConcurrentRequests" must be >= 1/);
     assert.throws(() => new UserBatcher({ lookup: undefined as never }), /UserBatcher: option "lookup" is required/);
+  });
+});
+
+describe('UserBatcher with the Genesys budget (a rate limiter)', () => {
+  /** A limiter whose turns the test grants one by one. */
+  function manualLimiter() {
+    const turns: Array<() => void> = [];
+    return {
+      asked: () => turns.length,
+      grant: () => turns.shift()!(),
+      acquire: () => new Promise<void>((resolve) => turns.push(resolve)),
+    };
+  }
+
+  it('cuts a batch only when the limiter grants its request, with every id that arrived meanwhile, and sends it admitted', async () => {
+    const bulk = manualBulkLookup();
+    const admitted: boolean[] = [];
+    const limiter = manualLimiter();
+    const batcher = new UserBatcher({
+      lookup: { lookupMany: (ids, options) => (admitted.push(options?.admitted === true), bulk.lookupMany(ids)) },
+      batchWindowMs: 0,
+      limiter,
+    });
+    const first = ids(3).map((id) => batcher.load(id));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const later = ids(40).map((id) => batcher.load(id));
+    assert.equal(bulk.batches.length, 0, 'nothing sent before the turn');
+    assert.equal(limiter.asked(), 1, 'one turn asked for, not one per window');
+
+    limiter.grant();
+    await bulk.batchesRequested(1);
+
+    assert.equal(bulk.batches[0]!.length, 43, 'one fuller call');
+    assert.deepEqual(admitted, [true], 'the client does not wait for a second turn');
+    bulk.release(0);
+    await Promise.all([...first, ...later]);
+  });
+
+  it('answers a flood of one new id every few milliseconds with as many calls as the budget allows, each carrying many ids', async () => {
+    const bulk = manualBulkLookup();
+    // 120 a minute with a burst of 2: at most 2 calls at once, then one every 500 ms.
+    const batcher = new UserBatcher({ lookup: bulk, limiter: new RequestRateLimiter({ ratePerMinute: 120 }) });
+    const loads: Promise<Resolution>[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 100; i++) {
+      loads.push(batcher.load(randomUUID()));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let b = 0; b < bulk.batches.length; b++) bulk.release(b);
+    }
+    while (batcher.stats().pending > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let b = 0; b < bulk.batches.length; b++) bulk.release(b);
+    }
+    await Promise.all(loads);
+    const seconds = (Date.now() - started) / 1000;
+    assert.ok(bulk.batches.length <= 2 + Math.ceil(seconds * 2), `${bulk.batches.length} calls in ${seconds.toFixed(1)} s stay within 120/min (burst 2)`);
+    assert.equal(bulk.batches.flat().length, 100, 'every id asked once');
   });
 });

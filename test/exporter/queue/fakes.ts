@@ -64,3 +64,35 @@ export function recordingLogger(): { logger: Logger; records: Array<Record<strin
 export function batchOf(spans: number, bytes = 100, fill = 0): TraceBatch {
   return { bytes: Buffer.alloc(bytes, fill), spanCount: spans };
 }
+
+/**
+ * A held batch (TraceBatch.pending) whose look-ups settle when the test says
+ * so; `finish` returns the "enriched" batch (the held bytes with `+` appended)
+ * and records why it was called.
+ */
+export class ScriptedPending {
+  readonly finished: string[] = [];
+  abandoned = false;
+  readonly settled: Promise<void>;
+  settle!: () => void;
+  readonly batch: TraceBatch;
+
+  constructor(spans: number, bytes = 100, fill = 0) {
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+    const raw = Buffer.alloc(bytes, fill);
+    this.batch = {
+      bytes: raw,
+      spanCount: spans,
+      pending: {
+        settled: this.settled,
+        finish: (why) => {
+          this.finished.push(why);
+          return { bytes: Buffer.concat([raw, Buffer.from('+')]), spanCount: spans };
+        },
+        abandon: () => {
+          this.abandoned = true;
+        },
+      },
+    };
+  }
+}
