@@ -20,6 +20,8 @@ import { coresSection } from './sections/cores';
 import { latencySection } from './sections/latency';
 import { memorySection } from './sections/memory';
 import { perCoreSection } from './sections/perCore';
+import { holdSection } from './sections/hold';
+import { warmupSection } from './sections/warmup';
 import { startBenchSimulator } from './simulator';
 
 async function main(argv: string[]): Promise<number> {
@@ -55,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       else if (section === 'cores') ok = (await coresSection(ctx)).ok && ok;
       else if (section === 'cold-start') ok = (await coldStartSection(ctx)).ok && ok;
       else if (section === 'memory') ok = (await memorySection()).ok && ok;
+      else if (section === 'hold') ok = (await holdSection(ctx)).ok && ok;
+      else if (section === 'warmup') ok = (await warmupSection(ctx)).ok && ok;
     }
     console.log(ok ? '\nevery variant delivered every span it acknowledged' : `\nFAILED: a round lost acknowledged spans or did not run; logs in ${logDir}`);
     if (ok) fs.rmSync(logDir, { recursive: true, force: true });

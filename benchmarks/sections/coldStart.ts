@@ -47,7 +47,7 @@ export async function coldStartSection(ctx: BenchContext): Promise<SectionOutcom
   const budget = Math.ceil(n / 100) + 5;
   let ok = true;
 
-  const cold = await withEnricher(ctx, 'cold', {}, async (subject) => {
+  const cold = await withEnricher(ctx, 'cold', { ENRICHER_WARMUP: 'off' }, async (subject) => {
     sim.resetStats();
     await sendAll(subject.address, requests);
     const first = await settledCalls(sim);

@@ -177,7 +177,9 @@ function queueDirOf(r: EnvReader): string | undefined {
 /** ENRICHER_WARMUP (on/off), with how long readiness waits for it and how often it reloads the org. */
 function warmupOf(r: EnvReader): Config['warmup'] {
   const raw = r.string('ENRICHER_WARMUP')?.toLowerCase();
-  const enabled = raw === 'on' || raw === 'true';
+  // On by default: an org of 10,000 users loads in ~20 calls (~10 s at 300 ms per call), and a
+  // cold cache is what makes batches wait for Genesys (npm run bench, section 7; README).
+  const enabled = raw === undefined || raw === 'on' || raw === 'true';
   if (raw !== undefined && !enabled && raw !== 'off' && raw !== 'false') r.fail('ENRICHER_WARMUP', `must be on or off, got "${raw}"`, undefined);
   return {
     enabled,

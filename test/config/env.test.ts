@@ -260,10 +260,10 @@ describe('configuration of receiver limits, the memory limiter and the Genesys c
 });
 
 describe('configuration of the directory warm-up and the worker processes', () => {
-  it('runs one process without warm-up by default', () => {
+  it('runs one process with warm-up by default', () => {
     const c = configFromEnv({});
     assert.equal(c.workers, 1);
-    assert.deepEqual({ ...c.warmup }, { enabled: false, readyTimeoutMs: 30_000, refreshMs: 300_000 });
+    assert.deepEqual({ ...c.warmup }, { enabled: true, readyTimeoutMs: 30_000, refreshMs: 300_000 });
   });
 
   it('reads ENRICHER_WARMUP, its readiness time limit and its refresh period', () => {

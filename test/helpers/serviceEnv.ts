@@ -19,6 +19,8 @@ export function serviceEnv(sim: SimulatorCredentials, sinkEndpoint: string, extr
     ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:0',
     ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0',
     ENRICHER_EXPORT_OTLP_ENDPOINT: sinkEndpoint,
+    // Tests start from a cold cache (they count look-ups); warm-up tests turn it on.
+    ENRICHER_WARMUP: 'off',
     ...extra,
   };
 }

@@ -89,6 +89,7 @@ describe('serve with ENRICHER_WORKERS=2', () => {
       ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0',
       ENRICHER_EXPORT_OTLP_ENDPOINT: sink.endpoint,
       ENRICHER_LOOKUP_BUDGET_MS: '5000',
+      ENRICHER_WARMUP: 'off', // each worker's first token request is how the test tells that both served
       ENRICHER_SHUTDOWN_GRACE_MS: '2000',
       GENESYS_CLIENT_ID: sim.clientId,
       GENESYS_CLIENT_SECRET: sim.clientSecret,

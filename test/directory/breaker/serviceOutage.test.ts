@@ -65,8 +65,10 @@ describe('the running service during a Genesys outage', () => {
       assert.deepEqual(lookupOf('recovered'), ['active'], 'the probe went through');
       assert.equal(await circuitState(), 0, 'closed again by itself');
       const m = parseExposition((await adminGet(h.service.adminPort, '/metrics')).body);
-      assert.equal(m.value('enricher_genesys_circuit_opened_total'), 1);
-      assert.equal(m.value('enricher_genesys_circuit_rejected_ids_total'), 1);
+      // Held batches retry their look-ups: one that wakes after the (short, 400 ms) cool-down is a probe
+      // that can open the circuit again, and one may meet the open circuit once before it sees it open.
+      assert.ok(m.value('enricher_genesys_circuit_opened_total')! >= 1);
+      assert.ok(m.value('enricher_genesys_circuit_rejected_ids_total')! >= 1);
       assert.ok(m.value('enricher_genesys_requests_total', { status: '503' })! >= 2);
     } finally {
       raw.close();
