@@ -59,6 +59,10 @@ export class BreakerSingleLookup implements SingleLookup {
     this.#breaker = requiredOption('BreakerSingleLookup', 'breaker', options.breaker);
   }
 
+  promote(id: string): void {
+    this.#inner.promote?.(id);
+  }
+
   load(id: string): Promise<Resolution> {
     if (this.#breaker.admitsCalls()) return this.#inner.load(id);
     this.#breaker.countShortCircuited();

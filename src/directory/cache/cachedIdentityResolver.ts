@@ -12,6 +12,8 @@ type Status = LRUCache.Status<string, Cached, unknown>;
 /** Where cache misses go: usually a UserBatcher. Must never reject. */
 export interface SingleLookup {
   load(id: string): Promise<Resolution>;
+  /** Told that a look-up still waiting was asked for again (the cache coalesced it): it may go first. Optional. */
+  promote?(id: string): void;
 }
 
 export interface CachedIdentityResolverOptions {
@@ -201,7 +203,7 @@ export class CachedIdentityResolver implements IdentityResolver {
     const status: Status = {};
     try {
       const fetching = this.#cache.fetch(id, { status, forceRefresh });
-      this.#countFetch(status);
+      this.#countFetch(status, id);
       const value = await fetching;
       return value ?? failed('look-up was abandoned');
     } catch (err) {
@@ -226,9 +228,13 @@ export class CachedIdentityResolver implements IdentityResolver {
     return resolution;
   }
 
-  #countFetch(status: Status): void {
+  #countFetch(status: Status, id?: string): void {
     if (status.fetchDispatched) this.#fetches++;
-    else if (status.fetch === 'inflight') this.#coalesced++;
+    else if (status.fetch === 'inflight') {
+      this.#coalesced++;
+      // Asked for again while it waits: traffic keeps naming this user, let it go before one-off ids.
+      if (id !== undefined) this.#lookup.promote?.(id);
+    }
   }
 
   #invalidId(): Resolution {

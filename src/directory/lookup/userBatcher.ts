@@ -72,8 +72,11 @@ export class UserBatcher {
   readonly #maxPending: number;
   /** Every unresolved id and who waits for it. */
   readonly #waiters = new Map<string, Waiter[]>();
-  /** Ids not sent yet, oldest first. */
+  /** Ids not sent yet: first those asked for again while waiting (promoted), then the rest, oldest first. */
   #unsent: string[] = [];
+  /** The ids of #unsent, and how many at its front were promoted. */
+  readonly #unsentIds = new Set<string>();
+  #promotedCount = 0;
   /** The oldest unsent id has waited the batch window (or a batch is full): cut one when a slot is free. */
   #due = false;
   #timer: NodeJS.Timeout | undefined;
@@ -112,6 +115,7 @@ export class UserBatcher {
       if (this.#waiters.size >= this.#maxPending) return void this.#reject(resolve, 'look-up queue full');
       this.#waiters.set(id, [resolve]);
       this.#unsent.push(id);
+      this.#unsentIds.add(id);
       if (this.#unsent.length >= this.#batchSize) this.#flush();
       else this.#timer ??= setTimeout(() => this.#flush(), this.#windowMs);
     });
@@ -132,6 +136,8 @@ export class UserBatcher {
     this.#timer = undefined;
     const unsent = this.#unsent;
     this.#unsent = [];
+    this.#unsentIds.clear();
+    this.#promotedCount = 0;
     this.#rejected += unsent.length;
     this.#settle(unsent, new Map(), 'look-up batcher closed');
   }
@@ -168,10 +174,25 @@ export class UserBatcher {
     }
   }
 
-  /** The oldest unsent ids, at most one batch; later ids wait for the next slot or window. */
+  /**
+   * Moves an id that is waiting to be sent ahead of the ids only asked for
+   * once: traffic that keeps naming a user goes before a flood of one-off ids.
+   * Does nothing for an id already sent or not waiting.
+   */
+  promote(id: string): void {
+    if (!this.#unsentIds.has(id)) return;
+    const at = this.#unsent.indexOf(id, this.#promotedCount);
+    if (at < 0) return; // promoted already
+    this.#unsent.splice(at, 1);
+    this.#unsent.splice(this.#promotedCount++, 0, id);
+  }
+
+  /** The first unsent ids (promoted first, then oldest), at most one batch; later ids wait for the next slot or window. */
   #cut(): string[] {
     const batch = this.#unsent.length <= this.#batchSize ? this.#unsent : this.#unsent.slice(0, this.#batchSize);
     this.#unsent = batch === this.#unsent ? [] : this.#unsent.slice(this.#batchSize);
+    this.#promotedCount = Math.max(0, this.#promotedCount - batch.length);
+    for (const id of batch) this.#unsentIds.delete(id);
     // Ids left behind have waited at least as long as the window asks: they are due too.
     this.#due = this.#unsent.length > 0;
     return batch;

@@ -18,6 +18,8 @@ export interface HoldContext {
   resolve(ids: readonly string[]): Promise<ReadonlyMap<string, Resolution>>;
   /** True while Genesys is known to be unreachable (the circuit breaker refuses calls). */
   genesysDown(): boolean;
+  /** Most ids looked up at a time for one batch; the next ones once these are answered. */
+  readonly maxLookups: number;
   /**
    * Enriches `bytes` with `answers` (source value -> resolution; values absent
    * are marked failed) and counts the outcome; `cause` says why spans are
@@ -98,26 +100,48 @@ export class HeldEnrichment implements PendingEnrichment {
       if (remaining <= 0) return 'hold_expired';
       const answered = await this.#race(withinBudget(lookups, remaining));
       if (this.#stop.signal.aborted) return 'hold_expired';
-      if (answered) this.#record(answered);
+      const failed = answered ? this.#record(answered) : 0;
       if (this.#missing.size === 0) return 'resolved';
       if (this.#context.genesysDown()) return 'breaker_open';
       if (!answered) return 'hold_expired';
+      if (failed === 0) {
+        // Every id asked was answered: the next slice of a request with more misses than one look-up takes.
+        lookups = this.#context.resolve(this.#nextIds());
+        retry = -1;
+        continue;
+      }
       // Some came back failed (throttled past the client's budget, 5xx, queue full): ask again.
       const pause = Math.min(FIRST_RETRY_MS * 2 ** retry, MAX_RETRY_MS, this.#deadline - this.#context.now());
       if (pause > 0 && !(await this.#sleep(pause))) return 'hold_expired';
       if (this.#context.genesysDown()) return 'breaker_open';
-      lookups = this.#context.resolve([...new Set(this.#missing.values())]);
+      lookups = this.#context.resolve(this.#nextIds());
     }
   }
 
-  /** Keeps the definite answers (keyed by id from the look-up) for the values that wait for them. */
-  #record(byId: ReadonlyMap<string, Resolution>): void {
+  /** The distinct ids still missing, at most maxLookups of them. */
+  #nextIds(): string[] {
+    const ids = new Set<string>();
+    for (const id of this.#missing.values()) {
+      ids.add(id);
+      if (ids.size >= this.#context.maxLookups) break;
+    }
+    return [...ids];
+  }
+
+  /** Keeps the definite answers (keyed by id from the look-up) for the values that wait for them; returns how many came back failed. */
+  #record(byId: ReadonlyMap<string, Resolution>): number {
+    let failed = 0;
     for (const [value, id] of this.#missing) {
       const answer = byId.get(id);
-      if (answer === undefined || answer.status === 'failed') continue;
+      if (answer === undefined) continue; // not asked this time
+      if (answer.status === 'failed') {
+        failed++;
+        continue;
+      }
       this.#answers.set(value, answer);
       this.#missing.delete(value);
     }
+    return failed;
   }
 
   #race<T>(work: Promise<T>): Promise<T | undefined> {

@@ -37,7 +37,18 @@ export interface EnrichmentProcessorOptions {
   genesysDown?: () => boolean;
   /** Observes how long held batches were held, seconds. */
   holdDuration?: Observer;
+  /**
+   * Most distinct ids of one request looked up at a time. A request with more
+   * cache misses has the rest looked up later, the next slice once the first is
+   * answered, while it is held; so one request with 100,000 new ids takes at
+   * most this many of the look-up queue's places and never gets ahead of other
+   * requests' users. Default {@link DEFAULT_LOOKUPS_PER_REQUEST}.
+   */
+  maxLookupsPerRequest?: number;
 }
+
+/** 10 bulk calls' worth: a cold request from a whole contact centre fits; a flood of one request does not crowd others out. */
+export const DEFAULT_LOOKUPS_PER_REQUEST = 1_000;
 
 type Attributes = readonly StringAttribute[];
 
@@ -72,6 +83,7 @@ export class EnrichmentProcessor implements TracesConsumer {
   /** normalizeId per source value: the same few values come back request after request. */
   private readonly normalized = new Map<string, string>();
   private readonly holdMs: number;
+  private readonly maxLookups: number;
   private readonly unresolvedLog: UnresolvedLog;
   /** What held batches call back into; one object for all of them. */
   private readonly holdContext: HoldContext;
@@ -81,8 +93,11 @@ export class EnrichmentProcessor implements TracesConsumer {
     if (!Number.isSafeInteger(this.holdMs) || this.holdMs < 0) throw new RangeError(`EnrichmentProcessor: option "lookupHoldMs" must be an integer >= 0, got ${this.holdMs}`);
     this.unresolvedLog = new UnresolvedLog(options.logger);
     const genesysDown = options.genesysDown ?? (() => false);
+    this.maxLookups = options.maxLookupsPerRequest ?? DEFAULT_LOOKUPS_PER_REQUEST;
+    if (!Number.isSafeInteger(this.maxLookups) || this.maxLookups < 1) throw new RangeError(`EnrichmentProcessor: option "maxLookupsPerRequest" must be an integer >= 1, got ${this.maxLookups}`);
     this.holdContext = {
       resolve: (ids) => options.resolver.resolve(ids),
+      maxLookups: this.maxLookups,
       genesysDown,
       complete: (bytes, answers, cause, heldMs) => this.completeHeld(bytes, answers, cause, heldMs),
       now: () => performance.now(),
@@ -100,7 +115,7 @@ export class EnrichmentProcessor implements TracesConsumer {
     const plan = this.plan(sites);
     let cause: UnresolvedCause | undefined;
     if (plan.missIds.length > 0) {
-      const lookups = this.options.resolver.resolve(plan.missIds);
+      const lookups = this.options.resolver.resolve(this.firstSlice(plan.missIds));
       const unanswered = await this.waitForMisses(plan, lookups);
       if (unanswered > 0) {
         if (this.holdMs > 0 && !this.holdContext.genesysDown()) return this.hold(batch.bytes, scanned.spanCount, plan, lookups);
@@ -119,7 +134,12 @@ export class EnrichmentProcessor implements TracesConsumer {
     const scanned = this.options.codec.scan(bytes);
     const plan = this.plan(scanned.sites);
     if (plan.missIds.length === 0 || this.holdMs === 0) return this.encode(bytes, scanned, plan.byValue, plan.missIds.length > 0 ? 'budget_expired' : undefined);
-    return { bytes, spanCount: scanned.spanCount, pending: this.pendingFor(bytes, plan, this.options.resolver.resolve(plan.missIds)) };
+    return { bytes, spanCount: scanned.spanCount, pending: this.pendingFor(bytes, plan, this.options.resolver.resolve(this.firstSlice(plan.missIds))) };
+  }
+
+  /** The ids looked up first; the rest wait for them (maxLookupsPerRequest). */
+  private firstSlice(ids: string[]): string[] {
+    return ids.length <= this.maxLookups ? ids : ids.slice(0, this.maxLookups);
   }
 
   /** Hands the request on unenriched, with the rest of its enrichment pending. */

@@ -266,4 +266,19 @@ describe('CachedIdentityResolver', () => {
     assert.ok(lru.peek(regular!), 'kept: every probe made it the most recently used');
     assert.equal(loads.filter((id) => id === regular).length, 1, 'looked up once');
   });
+
+  it('tells the look-up when a miss still waiting is asked for again, so it can go first', async () => {
+    const promoted: string[] = [];
+    let answer!: (r: Resolution) => void;
+    const waiting = new CachedIdentityResolver({
+      lookup: { load: () => new Promise<Resolution>((resolve) => (answer = resolve)), promote: (id) => promoted.push(id) },
+    });
+    const id = randomUUID();
+    const first = waiting.resolve([id]);
+    const again = waiting.resolve([id]);
+    answer({ status: 'not_found' });
+    await Promise.all([first, again]);
+    assert.deepEqual(promoted, [id]);
+  });
 });
+

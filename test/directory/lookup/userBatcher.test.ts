@@ -201,4 +201,27 @@ describe('UserBatcher with the Genesys budget (a rate limiter)', () => {
     assert.ok(bulk.batches.length <= 2 + Math.ceil(seconds * 2), `${bulk.batches.length} calls in ${seconds.toFixed(1)} s stay within 120/min (burst 2)`);
     assert.equal(bulk.batches.flat().length, 100, 'every id asked once');
   });
+
+  it('sends an id asked for again while it waits before ids asked for once (promote)', async () => {
+    const bulk = manualBulkLookup();
+    const limiter = manualLimiter();
+    const batcher = new UserBatcher({ lookup: bulk, batchWindowMs: 0, maxBatchSize: 2, limiter });
+    const [a, b, c, d] = ids(4);
+    const loads = [a, b, c, d].map((id) => batcher.load(id!));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    batcher.promote(d!);
+    batcher.promote(d!); // twice is once
+    limiter.grant();
+    await bulk.batchesRequested(1);
+
+    assert.deepEqual(bulk.batches[0], [d, a]);
+    bulk.release(0);
+    limiter.grant();
+    await bulk.batchesRequested(2);
+    assert.deepEqual(bulk.batches[1], [b, c]);
+    bulk.release(1);
+    await Promise.all(loads);
+  });
 });
+
