@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config/types';
+import { ConfigError } from '../config/errors';
+import { directoriesToWrite, unwritableDirectories } from '../config/writableDirs';
 import { BulkRunner } from '../deactivation/index';
 import type { DeactivationUseCase, RunOptions, RunReport } from '../deactivation/types';
 import { buildDeactivation } from '../service/deactivation';
@@ -85,7 +87,12 @@ const BULK_CONCURRENCY = 4;
  * runs against the demo org must never leave journals next to a real org's.
  */
 export const createDeactivationRuntime: DeactivationFactory = async (config, options) => {
-  if (!options.simulator) return buildRuntime(config, options, config.deactivation.dataDir);
+  if (!options.simulator) {
+    // Fail before the first user, naming ENRICHER_DATA_DIR, rather than with journal_error on each.
+    const problems = unwritableDirectories(directoriesToWrite(config, { deactivation: true, exportQueue: false }));
+    if (problems.length > 0) throw new FactoryUnavailableError(new ConfigError(problems).message);
+    return buildRuntime(config, options, config.deactivation.dataDir);
+  }
   const sim = await startSimulator({ host: '127.0.0.1', port: 0 });
   const dataDir = await mkdtemp(join(tmpdir(), 'genesys-otel-enricher-sim-'));
   const cleanUp = async () => {

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type LoadedConfig } from '../../config/index';
 import { renderConfig } from '../../config/filePrint';
+import type { Config } from '../../config/types';
+import { directoriesToWrite, unwritableDirectories } from '../../config/writableDirs';
 
 /** Options every command that runs the service accepts. */
 const CONFIG_OPTION = { config: { type: 'string', short: 'c' } } as const;
@@ -52,6 +54,20 @@ export function configForCommand(
     io.stderr.write(`genesys-otel-enricher: ${err.message}\n`);
     return { exitCode: 2, values };
   }
+}
+
+/**
+ * Start-up check of the directories the service will write (the persistent
+ * queue's, and the journal's when the admin routes can run deactivations):
+ * prints every problem like a configuration error and gives exit code 2, so a
+ * container with a read-only working directory fails at once instead of
+ * answering `journal_error` on the first deactivation.
+ */
+export function checkServiceDirectories(config: Config, io: Pick<ConfigCommandIo, 'stderr'> = PROCESS_IO): number | undefined {
+  const problems = unwritableDirectories(directoriesToWrite(config, { deactivation: config.admin.token !== undefined, exportQueue: true }));
+  if (problems.length === 0) return undefined;
+  io.stderr.write(`genesys-otel-enricher: ${new ConfigError(problems).message}\n`);
+  return 2;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { startDemoTraffic } from '../../demo/traffic';
 import { startService } from '../../service/index';
 import { createLogger } from '../../telemetry/logger';
-import { configForCommand } from './config';
+import { checkServiceDirectories, configForCommand } from './config';
 import { untilSignal } from './signals';
 
 /**
@@ -13,6 +13,8 @@ export async function runDemo(args: string[] = []): Promise<number> {
   const cmd = configForCommand('demo', args, { defaults: { ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:4317', ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:4318' } });
   if (cmd.exitCode !== undefined) return cmd.exitCode;
   const { config } = cmd.loaded!;
+  const unwritable = checkServiceDirectories(config);
+  if (unwritable !== undefined) return unwritable;
   const logger = createLogger({ level: config.logLevel });
   const service = await startService(config, { logger });
   const agents = service.demoAgents();

@@ -2,7 +2,7 @@ import { clusterWorkerId, isClusterWorker, leaveCluster, reportWorkerReady, runC
 import { startService } from '../../service/index';
 import { missingNodeFlags, SERVICE_NODE_FLAGS } from '../../service/nodeFlags';
 import { createLogger, type Logger } from '../../telemetry/logger';
-import { configForCommand } from './config';
+import { checkServiceDirectories, configForCommand } from './config';
 import { untilSignal } from './signals';
 
 /**
@@ -14,6 +14,8 @@ export async function runServe(args: string[] = []): Promise<number> {
   const cmd = configForCommand('serve', args);
   if (cmd.exitCode !== undefined) return cmd.exitCode;
   const { config } = cmd.loaded!;
+  const unwritable = checkServiceDirectories(config);
+  if (unwritable !== undefined) return unwritable;
   const root = createLogger({ level: config.logLevel });
   // Workers inherit the primary's flags (node:cluster forks with process.execArgv): one warning, from the first process.
   if (!isClusterWorker()) warnOfMissingNodeFlags(root);
