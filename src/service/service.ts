@@ -43,6 +43,8 @@ export interface RunningService {
   readonly simulatorUrl: string | undefined;
   /** Demo org ids when the embedded simulator runs, else undefined. */
   demoAgents(): DemoAgents | undefined;
+  /** The embedded simulator's name for a user id, for the start-up banner. */
+  demoUserName(userId: string): string | undefined;
   /** Stops accepting, drains the export queue within the grace period, closes everything. Safe twice. */
   shutdown(): Promise<void>;
 }
@@ -181,6 +183,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     adminPort: admin.port,
     simulatorUrl: simulator?.url,
     demoAgents: () => simulator?.org,
+    demoUserName: (userId) => simulator?.getUser(userId)?.name,
     shutdown: () => (stopping ??= stopAll()),
   };
 }

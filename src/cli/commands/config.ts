@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type LoadedConfig } from '../../config/index';
+import { parseCommandArgs, usageError } from '../commandArgs';
 import { renderConfig } from '../../config/filePrint';
 import type { Config } from '../../config/types';
 import { directoriesToWrite, unwritableDirectories } from '../../config/writableDirs';
@@ -39,13 +39,9 @@ export function configForCommand(
   } = {},
 ): CommandConfig {
   const io = options.io ?? PROCESS_IO;
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args, options: { ...CONFIG_OPTION, ...options.extra }, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    io.stderr.write(`genesys-otel-enricher ${command}: ${(err as Error).message}\n`);
-    return { exitCode: 2, values: {} };
-  }
+  const parsed = parseCommandArgs(command, args, { ...CONFIG_OPTION, ...options.extra }, io);
+  if (parsed.exitCode !== undefined) return { exitCode: parsed.exitCode, values: {} };
+  const values = parsed.values as Record<string, string | boolean | undefined>;
   try {
     const file = typeof values.config === 'string' ? values.config : undefined;
     return { loaded: loadConfig({ env: io.env, file, defaults: options.defaults }), values };
@@ -79,10 +75,7 @@ export async function runConfig(args: string[], io: ConfigCommandIo = PROCESS_IO
   const cmd = configForCommand('config', args, { io, extra: { format: { type: 'string', short: 'f' } } });
   if (cmd.exitCode !== undefined) return cmd.exitCode;
   const format = cmd.values.format ?? 'yaml';
-  if (format !== 'yaml' && format !== 'json') {
-    io.stderr.write(`genesys-otel-enricher config: --format must be yaml or json, got "${String(format)}"\n`);
-    return 2;
-  }
+  if (format !== 'yaml' && format !== 'json') return usageError('config', `--format must be yaml or json, got "${String(format)}"`, io);
   io.stdout.write(renderConfig(cmd.loaded!, format));
   return 0;
 }

@@ -1,4 +1,8 @@
-import { startDemoTraffic } from '../../demo/traffic';
+import { describeDemoTraffic, startDemoTraffic } from '../../demo/traffic';
+import { printWelcome, welcomeText } from '../welcome';
+
+/** Traces per second the demo sends: a few spans a second stay readable on a terminal. */
+const DEMO_RATE = 2;
 import { startService } from '../../service/index';
 import { createLogger } from '../../telemetry/logger';
 import { checkServiceDirectories, configForCommand } from './config';
@@ -21,12 +25,15 @@ export async function runDemo(args: string[] = []): Promise<number> {
   if (!agents) {
     logger.warn('demo traffic needs the built-in simulator (unset GENESYS_CLIENT_ID): the service runs without it');
   }
-  const traffic = agents
-    ? startDemoTraffic({ url: `http://127.0.0.1:${service.grpcPort}`, agents, tracesPerSecond: 2 })
-    : undefined;
-  await untilSignal();
+  const url = `http://127.0.0.1:${service.grpcPort}`;
+  const traffic = agents ? startDemoTraffic({ url, agents, tracesPerSecond: DEMO_RATE }) : undefined;
+  printWelcome(logger, traffic ? `${welcomeText(config, service) ?? ''}${describeDemoTraffic(url, DEMO_RATE)}\n\n` : undefined);
+  const signal = await untilSignal();
+  logger.info({ signal }, 'demo stopping: traffic first, then the service drains');
   await traffic?.stop();
+  logger.info({ traces: traffic?.sent() ?? 0 }, 'demo traffic stopped');
   await service.shutdown();
+  logger.info('stopped');
   logger.flush();
   return 0;
 }

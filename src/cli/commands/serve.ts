@@ -2,6 +2,7 @@ import { clusterWorkerId, isClusterWorker, leaveCluster, reportWorkerReady, runC
 import { startService } from '../../service/index';
 import { missingNodeFlags, SERVICE_NODE_FLAGS } from '../../service/nodeFlags';
 import { createLogger, type Logger } from '../../telemetry/logger';
+import { printWelcome, welcomeText } from '../welcome';
 import { checkServiceDirectories, configForCommand } from './config';
 import { untilSignal } from './signals';
 
@@ -31,6 +32,7 @@ export async function runServe(args: string[] = []): Promise<number> {
     throw err;
   }
   if (worker) reportWorkerReady({ grpcPort: service.grpcPort, adminPort: service.adminPort });
+  else printWelcome(logger, welcomeText(config, service));
   const signal = await (worker ? untilWorkerStop() : untilSignal());
   logger.info({ signal }, 'shutting down: no longer accepting, draining the export queue');
   await service.shutdown();
