@@ -74,4 +74,10 @@ describe('serve on the built-in simulator: the start-up banner', () => {
     paste(sendSpan);
     await until('the span saying inactive', proc, () => stdout().split('\n').find((l) => l.startsWith('service="try-me"') && l.includes('genesys.user.state="inactive"')));
   });
+
+  it('logs the deactivation with each field once (no doubled "component")', () => {
+    const lines = stdout().split('\n').filter((l) => l.startsWith('{') && l.includes('"component":"deactivation"'));
+    assert.ok(lines.length > 0, 'the deactivation logged');
+    for (const line of lines) assert.equal(line.split('"component":').length, 2, line);
+  });
 });
