@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/types';
 import { ConfigError } from '../config/errors';
 import { directoriesToWrite, unwritableDirectories } from '../config/writableDirs';
-import { BulkRunner } from '../deactivation/index';
+import { BulkRunner, type BulkItemResult } from '../deactivation/index';
 import type { DeactivationUseCase, RunOptions, RunReport } from '../deactivation/types';
 import { buildDeactivation } from '../service/deactivation';
 import { startSimulator, type Simulator } from '../simulator/index';
@@ -22,6 +22,8 @@ export interface BulkProgress {
   readonly total: number;
   readonly failed: number;
   readonly etaMs?: number;
+  /** The user that just finished; absent in the first call. The CLI counts failures from it as its summary does. */
+  readonly last?: BulkItem;
 }
 
 /** One user's result in a bulk run: the report, or the error that stopped the run for that user. */
@@ -107,6 +109,10 @@ export const createDeactivationRuntime: DeactivationFactory = async (config, opt
   }
 };
 
+function bulkItem(r: BulkItemResult): BulkItem {
+  return r.ok ? { userId: r.userId, report: r.report } : { userId: r.userId, error: { code: r.error.code, message: r.error.message } };
+}
+
 function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, sim?: Simulator, cleanUp?: () => Promise<void>): DeactivationRuntime {
   const g = config.genesys;
   const target = sim
@@ -119,8 +125,8 @@ function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, 
     useCase,
     runBulk: async (action, userIds, runOptions) => {
       const { onProgress, ...rest } = runOptions;
-      const result = await bulk.runBulk(userIds, action, rest, onProgress && ((p) => onProgress({ done: p.done, total: p.total, failed: p.failed, etaMs: p.etaMs })));
-      return result.results.map((r) => (r.ok ? { userId: r.userId, report: r.report } : { userId: r.userId, error: { code: r.error.code, message: r.error.message } }));
+      const result = await bulk.runBulk(userIds, action, rest, onProgress && ((p) => onProgress({ done: p.done, total: p.total, failed: p.failed, etaMs: p.etaMs, last: p.last && bulkItem(p.last) })));
+      return result.results.map(bulkItem);
     },
     async close() {
       parts.close();
