@@ -67,7 +67,7 @@ export class EnvReader {
       return this.fail(key, opts.secret ? 'is not a valid URL' : `is not a valid URL: "${v}"`, undefined);
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:')
-      return this.fail(key, `must start with http:// or https://, got "${u.protocol}//"`, undefined);
+      return this.fail(key, opts.secret ? 'must start with http:// or https://' : `must start with http:// or https://, e.g. http://${v.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')}, got "${v}"`, undefined);
     if (u.pathname !== '/' && u.pathname !== '')
       return this.fail(key, `must not have a path, got "${u.pathname}"`, undefined);
     return `${u.protocol}//${u.host}`;

@@ -22,6 +22,7 @@ import { buildDirectory } from './directory';
 import { buildExporter } from './exporter';
 import { resolveGenesysTarget } from './genesysTarget';
 import { buildHttpReceiver, receiverSecurity } from './receivers';
+import { listenAs } from './listenErrors';
 
 export interface ServiceDeps {
   logger: Logger;
@@ -156,10 +157,11 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     exporterUp = true;
     await memory?.start();
     warmup?.start(); // in the background; /readyz waits for it (with a time limit)
-    await receiver.start();
-    await httpReceiver?.start();
+    // A port taken or not allowed is a configuration problem: the error names the setting to change.
+    await listenAs('ENRICHER_OTLP_GRPC_ADDRESS (receivers.otlp.grpc.address)', config.receiver.grpcAddress, () => receiver.start());
+    if (httpReceiver) await listenAs('ENRICHER_OTLP_HTTP_ADDRESS (receivers.otlp.http.address)', config.receiver.httpAddress!, () => httpReceiver.start());
     receiverUp = true;
-    await admin.start();
+    await listenAs('ENRICHER_ADMIN_ADDRESS (admin.address)', config.admin.address, () => admin.start());
   } catch (err) {
     await stopAll();
     throw err;

@@ -3,6 +3,7 @@ import { printWelcome, welcomeText } from '../welcome';
 
 /** Traces per second the demo sends: a few spans a second stay readable on a terminal. */
 const DEMO_RATE = 2;
+import { ConfigError } from '../../config/errors';
 import { startService } from '../../service/index';
 import { createLogger } from '../../telemetry/logger';
 import { checkServiceDirectories, configForCommand } from './config';
@@ -20,7 +21,14 @@ export async function runDemo(args: string[] = []): Promise<number> {
   const unwritable = checkServiceDirectories(config);
   if (unwritable !== undefined) return unwritable;
   const logger = createLogger({ level: config.logLevel });
-  const service = await startService(config, { logger });
+  let service;
+  try {
+    service = await startService(config, { logger });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`genesys-otel-enricher: ${err.message}\n`);
+    return 2;
+  }
   const agents = service.demoAgents();
   if (!agents) {
     logger.warn('demo traffic needs the built-in simulator (unset GENESYS_CLIENT_ID): the service runs without it');

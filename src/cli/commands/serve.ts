@@ -1,4 +1,5 @@
 import { clusterWorkerId, isClusterWorker, leaveCluster, reportWorkerReady, runClusterPrimary, untilWorkerStop } from '../../cluster/index';
+import { ConfigError } from '../../config/errors';
 import { startService } from '../../service/index';
 import { missingNodeFlags, SERVICE_NODE_FLAGS } from '../../service/nodeFlags';
 import { createLogger, type Logger } from '../../telemetry/logger';
@@ -29,7 +30,10 @@ export async function runServe(args: string[] = []): Promise<number> {
     service = await startService(config, { logger });
   } catch (err) {
     leaveCluster(); // a worker's IPC channel would keep it alive
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    logger.flush();
+    process.stderr.write(`genesys-otel-enricher: ${err.message}\n`);
+    return 2;
   }
   if (worker) reportWorkerReady({ grpcPort: service.grpcPort, adminPort: service.adminPort });
   else printWelcome(logger, welcomeText(config, service));
