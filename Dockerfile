@@ -1,7 +1,7 @@
 # genesys-otel-enricher: OTLP/gRPC in, spans stamped with Genesys Cloud identity, OTLP/gRPC out.
 #
 #   docker build -t genesys-otel-enricher .
-#   docker run -p 4317:4317 -p 4318:4318 -p 8081:8081 \
+#   docker run -p 4317:4317 -p 4318:4318 -p 127.0.0.1:8081:8081 -v enricher-data:/var/lib/genesys-otel-enricher \
 #     -e ENRICHER_EXPORT_OTLP_ENDPOINT=http://jaeger:4317 genesys-otel-enricher
 #
 # Without GENESYS_CLIENT_ID the service starts its built-in Genesys simulator; set
