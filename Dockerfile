@@ -1,7 +1,7 @@
 # genesys-otel-enricher: OTLP/gRPC in, spans stamped with Genesys Cloud identity, OTLP/gRPC out.
 #
 #   docker build -t genesys-otel-enricher .
-#   docker run -p 4317:4317 -p 4318:4318 -p 8081:8081 \
+#   docker run -p 4317:4317 -p 4318:4318 -p 127.0.0.1:8081:8081 -v enricher-data:/var/lib/genesys-otel-enricher \
 #     -e ENRICHER_EXPORT_OTLP_ENDPOINT=http://jaeger:4317 genesys-otel-enricher
 #
 # Without GENESYS_CLIENT_ID the service starts its built-in Genesys simulator; set
@@ -12,8 +12,10 @@
 # The image's ENRICHER_ADMIN_ADDRESS (below) overrides admin.address of a file, so the HEALTHCHECK holds.
 # docker-compose.yml beside this file runs the whole demo topology.
 
+# Node.js 24 (LTS). package.json "engines" says what runs it: >=20.6 (the tests run on 20 too).
+#
 # ---- build: full dependency tree (TypeScript is a dev dependency), compile src/ into dist/ ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Manifests first so the dependency layer is cached until they change.
 COPY package.json package-lock.json ./
@@ -25,7 +27,7 @@ COPY src ./src
 RUN npx tsc -p tsconfig.json
 
 # ---- runtime: production dependencies, compiled code and the .proto files it loads ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -34,9 +36,21 @@ COPY --from=build /app/dist ./dist
 # src/otlp/protos.ts looks for proto/ two levels above dist/src/otlp, i.e. /app/proto.
 COPY proto ./proto
 
-# Inside a container the admin/health server must listen beyond loopback for probes and
-# port publishing; the host-side binding (docker-compose.yml) decides who can reach it.
+# Inside a container the receivers and the admin/health server must listen beyond loopback for
+# probes and port publishing; the host-side binding (docker-compose.yml) decides who can reach them.
+ENV ENRICHER_OTLP_GRPC_ADDRESS=0.0.0.0:4317 ENRICHER_OTLP_HTTP_ADDRESS=0.0.0.0:4318
 ENV ENRICHER_ADMIN_ADDRESS=0.0.0.0:8081
+
+# /app belongs to root and stays read-only for the service. What it writes lives under
+# /var/lib/genesys-otel-enricher, owned by the node user, declared a volume so it outlives the
+# container: the deactivation journal always, and the persistent sending queue when you set
+# ENRICHER_EXPORT_QUEUE_DIR=/var/lib/genesys-otel-enricher/queue (in memory otherwise).
+# The service checks at start-up that these directories are writable and exits 2 naming the
+# setting when not (a bind mount must be writable by uid 1000).
+RUN mkdir -p /var/lib/genesys-otel-enricher/journal /var/lib/genesys-otel-enricher/queue \
+  && chown -R node:node /var/lib/genesys-otel-enricher
+ENV ENRICHER_DATA_DIR=/var/lib/genesys-otel-enricher/journal
+VOLUME ["/var/lib/genesys-otel-enricher"]
 
 # The official node image ships an unprivileged "node" user (uid 1000).
 USER node

@@ -77,8 +77,11 @@ export async function runBulkCommand(action: BulkAction, args: readonly string[]
 async function runAll(action: BulkAction, raw: readonly string[], parsed: Parsed, runtime: DeactivationRuntime, io: CommandIo): Promise<BulkItem[]> {
   const ids = sortIds(raw);
   if (ids.duplicates > 0) io.stderr.write(`note: ${ids.duplicates} repeated user id(s) run once\n`);
-  const verb = parsed.dryRun ? 'planned' : action === 'deactivate' ? 'deactivated' : 'reactivated';
-  const progress = ids.valid.length > 1 ? new ProgressReporter(io.stderr, verb) : undefined;
+  const verb = parsed.dryRun ? `${action} (dry run)` : action;
+  // Counted as the summary counts: every id given, malformed ones failed from the start, partial runs failed.
+  const total = ids.valid.length + ids.invalid.length;
+  const progress = total > 1 ? new ProgressReporter(io.stderr, verb) : undefined;
+  let failed = ids.invalid.length;
   const results =
     ids.valid.length === 0
       ? []
@@ -87,7 +90,10 @@ async function runAll(action: BulkAction, raw: readonly string[], parsed: Parsed
           reason: parsed.reason,
           actor: io.actor,
           signal: io.signal,
-          onProgress: (p) => progress?.update(p),
+          onProgress: (p) => {
+            if (p.last && itemFailed(p.last)) failed++;
+            progress?.update({ done: p.done + ids.invalid.length, total, failed, etaMs: p.etaMs });
+          },
         });
   progress?.finish();
   const byId = new Map(results.map((r) => [r.userId, r]));

@@ -8,7 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config/types';
-import { BulkRunner } from '../deactivation/index';
+import { ConfigError } from '../config/errors';
+import { directoriesToWrite, unwritableDirectories } from '../config/writableDirs';
+import { BulkRunner, type BulkItemResult } from '../deactivation/index';
 import type { DeactivationUseCase, RunOptions, RunReport } from '../deactivation/types';
 import { buildDeactivation } from '../service/deactivation';
 import { startSimulator, type Simulator } from '../simulator/index';
@@ -20,6 +22,8 @@ export interface BulkProgress {
   readonly total: number;
   readonly failed: number;
   readonly etaMs?: number;
+  /** The user that just finished; absent in the first call. The CLI counts failures from it as its summary does. */
+  readonly last?: BulkItem;
 }
 
 /** One user's result in a bulk run: the report, or the error that stopped the run for that user. */
@@ -85,7 +89,12 @@ const BULK_CONCURRENCY = 4;
  * runs against the demo org must never leave journals next to a real org's.
  */
 export const createDeactivationRuntime: DeactivationFactory = async (config, options) => {
-  if (!options.simulator) return buildRuntime(config, options, config.deactivation.dataDir);
+  if (!options.simulator) {
+    // Fail before the first user, naming ENRICHER_DATA_DIR, rather than with journal_error on each.
+    const problems = unwritableDirectories(directoriesToWrite(config, { deactivation: true, exportQueue: false }));
+    if (problems.length > 0) throw new FactoryUnavailableError(new ConfigError(problems).message);
+    return buildRuntime(config, options, config.deactivation.dataDir);
+  }
   const sim = await startSimulator({ host: '127.0.0.1', port: 0 });
   const dataDir = await mkdtemp(join(tmpdir(), 'genesys-otel-enricher-sim-'));
   const cleanUp = async () => {
@@ -100,6 +109,10 @@ export const createDeactivationRuntime: DeactivationFactory = async (config, opt
   }
 };
 
+function bulkItem(r: BulkItemResult): BulkItem {
+  return r.ok ? { userId: r.userId, report: r.report } : { userId: r.userId, error: { code: r.error.code, message: r.error.message } };
+}
+
 function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, sim?: Simulator, cleanUp?: () => Promise<void>): DeactivationRuntime {
   const g = config.genesys;
   const target = sim
@@ -112,8 +125,8 @@ function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, 
     useCase,
     runBulk: async (action, userIds, runOptions) => {
       const { onProgress, ...rest } = runOptions;
-      const result = await bulk.runBulk(userIds, action, rest, onProgress && ((p) => onProgress({ done: p.done, total: p.total, failed: p.failed, etaMs: p.etaMs })));
-      return result.results.map((r) => (r.ok ? { userId: r.userId, report: r.report } : { userId: r.userId, error: { code: r.error.code, message: r.error.message } }));
+      const result = await bulk.runBulk(userIds, action, rest, onProgress && ((p) => onProgress({ done: p.done, total: p.total, failed: p.failed, etaMs: p.etaMs, last: p.last && bulkItem(p.last) })));
+      return result.results.map(bulkItem);
     },
     async close() {
       parts.close();

@@ -9,6 +9,8 @@ commands:
   deactivate     soft-deactivate offboarded agents: deactivate <userId...> [--file ids.txt] [--dry-run] [--reason R]
   reactivate     restore users deactivated by this tool from their snapshot: reactivate <userId...> [--file ids.txt]
   help           show this text
+
+Run \`genesys-otel-enricher <command> --help\` for a command's options.
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -30,9 +32,13 @@ const COMMANDS: Record<string, () => Command> = {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+  if (command === undefined) {
+    process.stderr.write(`genesys-otel-enricher: which command?\n\n${USAGE}`);
+    return 2;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!load) {

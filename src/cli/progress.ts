@@ -17,7 +17,7 @@ export class ProgressReporter {
 
   constructor(
     private readonly stream: ProgressStream,
-    /** Verb for the plain lines, e.g. "deactivated". */
+    /** What runs, for the plain lines, e.g. "deactivate" or "deactivate (dry run)". */
     private readonly verb: string,
     /** Bar width in characters. Default 30. */
     private readonly width = 30,
@@ -35,7 +35,7 @@ export class ProgressReporter {
     this.lastTenth = tenth;
     const failed = p.failed ? `, ${p.failed} failed` : '';
     const left = p.done === p.total ? '' : `, about ${formatDuration(p.etaMs)} left`;
-    this.stream.write(`${this.verb} ${p.done}/${p.total} users${failed}${left}\n`);
+    this.stream.write(`${this.verb}: ${p.done}/${p.total} users done${failed}${left}\n`);
   }
 
   /** Ends the bar's line, so what follows starts on a fresh one. */

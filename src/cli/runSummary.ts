@@ -1,6 +1,6 @@
 import type { RunStatus } from '../deactivation/types';
 import type { BulkItem } from './deactivationFactory';
-import { formatTable } from './table';
+import { formatTable, MAX_CELL, printable } from './table';
 
 /** Statuses that count as a failed user for the exit code: failed, and partial (something did not take). */
 const NOT_OK: ReadonlySet<RunStatus> = new Set<RunStatus>(['failed', 'partial']);
@@ -28,7 +28,14 @@ export function formatSummary(items: readonly BulkItem[]): string {
     return [item.userId, r?.user?.name ?? '', itemStatus(item), r ? String(changed) : '', r ? String(left) : '', errorText(item)];
   });
   const table = formatTable(['USER ID', 'NAME', 'STATUS', 'CHANGED', 'LEFT', 'ERROR'], rows);
-  return `${table}${countLine(items)}\n`;
+  return `${table}${countLine(items)}\n${fullErrors(items)}`;
+}
+
+/** The errors the table had to cut at MAX_CELL, in full, one per user. */
+function fullErrors(items: readonly BulkItem[]): string {
+  const cut = items.filter((item) => printable(errorText(item)).length > MAX_CELL);
+  if (cut.length === 0) return '';
+  return `\nerrors in full:\n${cut.map((item) => `  ${printable(item.userId)}: ${printable(errorText(item))}\n`).join('')}`;
 }
 
 function errorText(item: BulkItem): string {

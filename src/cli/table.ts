@@ -18,7 +18,12 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 }
 
 function cleanCell(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const clean = printable(s);
   return clean.length > MAX_CELL ? `${clean.slice(0, MAX_CELL - 1)}…` : clean;
+}
+
+/** Text with control characters replaced by "?", so it cannot move the cursor or recolour the terminal. */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

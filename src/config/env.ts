@@ -70,17 +70,22 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
  * problem at once in a ConfigError that names each variable.
  */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Config {
+  return readConfig(env).config;
+}
+
+/** The Config, and the default each unset setting got (variable form), for printing. */
+export function readConfig(env: Readonly<Record<string, string | undefined>>): { config: Config; defaults: ReadonlyMap<string, string> } {
   const r = new EnvReader(env);
 
   const clientId = r.string('GENESYS_CLIENT_ID');
   const clientSecret = r.string('GENESYS_CLIENT_SECRET');
   if (clientId && !clientSecret) r.fail('GENESYS_CLIENT_SECRET', 'is required when GENESYS_CLIENT_ID is set', undefined);
   if (!clientId && clientSecret) r.fail('GENESYS_CLIENT_ID', 'is required when GENESYS_CLIENT_SECRET is set', undefined);
-  const region = r.string('GENESYS_REGION') ?? 'mypurecloud.com';
+  const region = r.stringOr('GENESYS_REGION', 'mypurecloud.com');
   if (!REGION.test(region)) r.fail('GENESYS_REGION', `must be a Genesys Cloud region host such as mypurecloud.ie, got "${region}"`, undefined);
   const apiUrl = r.url('GENESYS_API_URL');
 
-  const sourceAttribute = r.string('ENRICHER_SOURCE_ATTRIBUTE') ?? 'external.user.id';
+  const sourceAttribute = r.stringOr('ENRICHER_SOURCE_ATTRIBUTE', 'external.user.id');
   if (sourceAttribute.length > 256) r.fail('ENRICHER_SOURCE_ATTRIBUTE', 'must be at most 256 characters', undefined);
 
   const staleSeconds = r.int('ENRICHER_CACHE_STALE_SECONDS', 3600, 0, 7 * 86400);
@@ -152,7 +157,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
       token: r.string('ENRICHER_ADMIN_TOKEN'),
     },
     deactivation: {
-      dataDir: r.string('ENRICHER_DATA_DIR') ?? './data',
+      dataDir: r.stringOr('ENRICHER_DATA_DIR', './data'),
     },
     // OTEL_* are read only when ENRICHER_SELF_TELEMETRY is on; pass every receiver address (loop guard).
     selfTelemetry: readSelfTelemetryConfig(r, httpAddress ? [grpcAddress, httpAddress] : [grpcAddress]),
@@ -162,7 +167,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   };
   backpressureWithinDeadline(r, config.export.backpressureMs, config.limits.requestTimeoutMs);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
-  return deepFreeze(config);
+  return { config: deepFreeze(config), defaults: r.defaults };
 }
 
 /** ENRICHER_EXPORT_QUEUE_DIR: a directory path (checked for use when the queue opens it at start). */
@@ -179,6 +184,7 @@ function warmupOf(r: EnvReader): Config['warmup'] {
   const raw = r.string('ENRICHER_WARMUP')?.toLowerCase();
   // On by default: an org of 10,000 users loads in ~20 calls (~10 s at 300 ms per call), and a
   // cold cache is what makes batches wait for Genesys (npm run bench, section 7; README).
+  if (raw === undefined) r.noteDefault('ENRICHER_WARMUP', 'on');
   const enabled = raw === undefined || raw === 'on' || raw === 'true';
   if (raw !== undefined && !enabled && raw !== 'off' && raw !== 'false') r.fail('ENRICHER_WARMUP', `must be on or off, got "${raw}"`, undefined);
   return {

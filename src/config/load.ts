@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { configFromEnv, ENV_VARS } from './env';
+import { ENV_VARS, readConfig } from './env';
 import { ConfigError, type ConfigProblem } from './errors';
 import { FILE_KEYS, KEY_BY_ENV } from './fileKeys';
 import { readConfigFile } from './fileRead';
@@ -35,6 +35,12 @@ export interface ConfigSources {
 export interface LoadedConfig {
   readonly config: Config;
   readonly sources: ConfigSources;
+  /** The settings given (file, environment, command defaults), in variable form, by variable; empty ones left out. */
+  readonly values: Readonly<Record<string, string>>;
+  /** The default each setting nobody gave got, in variable form; computed defaults are absent. */
+  readonly defaults: ReadonlyMap<string, string>;
+  /** Settings whose value is a default of the command (e.g. demo's local addresses). */
+  readonly commandDefaults: readonly string[];
 }
 
 /**
@@ -90,9 +96,10 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   };
 
   let config: Config | undefined;
+  let defaults: ReadonlyMap<string, string> = new Map();
   let invalid: readonly ConfigProblem[] = [];
   try {
-    config = configFromEnv(merged);
+    ({ config, defaults } = readConfig(merged));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     // A key whose YAML value was refused is reported once, by the file reader.
@@ -100,7 +107,13 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     invalid = resolved === undefined ? fresh : fresh.map((p) => renamed(p, fromEnvironment));
   }
   if (fileProblems.length > 0 || config === undefined) throw new ConfigError([...fileProblems, ...invalid]);
-  return { config, sources };
+  const values: Record<string, string> = {};
+  for (const name of known) {
+    const value = nonEmpty(merged[name]);
+    if (value !== undefined && name !== CONFIG_FILE_ENV) values[name] = value;
+  }
+  const commandDefaults = Object.keys(options.defaults ?? {}).filter((n) => !fromFile.has(n) && !fromEnvironment.includes(n));
+  return { config, sources, values, defaults, commandDefaults };
 }
 
 /** With a file in play, a problem names the YAML key, unless the environment supplied the value. */

@@ -74,21 +74,40 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
   };
 }
 
+/** What kind of id a demo span carries, on purpose; every span says so in `demo.agent_kind`. */
+export type DemoAgentKind = 'active' | 'inactive' | 'deleted' | 'unknown' | 'malformed' | 'none';
+
 /** Deterministic mix: 70% active, 10% inactive, 8% deleted, 5% unknown, 4% malformed, 3% no id, interleaved. */
-function pickAgent(agents: DemoAgents, n: number): string | undefined {
+function pickAgent(agents: DemoAgents, n: number): { id: string | undefined; kind: DemoAgentKind } {
   const slot = (n * 37) % 100; // 37 is coprime with 100: every slot once per 100 traces, well mixed
-  const from = (list: readonly string[]) => (list.length > 0 ? list[n % list.length] : undefined);
-  if (slot < 70) return from(agents.active);
-  if (slot < 80) return from(agents.inactive);
-  if (slot < 88) return from(agents.deleted);
-  if (slot < 93) return from(agents.unknown);
-  if (slot < 97) return `agent-${n % 50}`;
-  return undefined;
+  const from = (kind: 'active' | 'inactive' | 'deleted' | 'unknown') => ({ id: agents[kind].length > 0 ? agents[kind][n % agents[kind].length] : undefined, kind });
+  if (slot < 70) return from('active');
+  if (slot < 80) return from('inactive');
+  if (slot < 88) return from('deleted');
+  if (slot < 93) return from('unknown');
+  if (slot < 97) return { id: `agent-${n % 50}`, kind: 'malformed' };
+  return { id: undefined, kind: 'none' };
 }
 
-function emitInteraction(tracers: Tracer[], agentId: string | undefined, n: number): void {
+/**
+ * What the generator sends and what the enricher will make of it, for the
+ * command's banner: the deliberate `not_found` spans must not read as failures.
+ */
+export function describeDemoTraffic(url: string, tracesPerSecond: number): string {
+  return [
+    `demo traffic: ${tracesPerSecond} traces/s to ${url} (OTLP/gRPC), 3 spans each from ${SERVICES.join(', ')}`,
+    '  external.user.id holds, on purpose (each span says which in demo.agent_kind):',
+    '    70% active, 10% inactive, 8% deleted agents of the simulator\'s demo org  -> enriched; genesys.user.state says which',
+    '     5% unknown Genesys ids, 4% malformed ids such as "agent-8"           -> genesys.user.lookup=not_found, as intended',
+    '     3% no id                                                          -> passed through unchanged',
+    '  Against a real org (GENESYS_CLIENT_ID set) the demo ids are not_found too.',
+  ].join('\n');
+}
+
+function emitInteraction(tracers: Tracer[], agent: { id: string | undefined; kind: DemoAgentKind }, n: number): void {
   const [desktop, crm, wfm] = tracers;
-  const userAttr = agentId === undefined ? {} : { 'external.user.id': agentId };
+  const agentId = agent.id;
+  const userAttr = { 'demo.agent_kind': agent.kind, ...(agentId === undefined ? {} : { 'external.user.id': agentId }) };
   const conversationId = `conv-${(100000 + n).toString(36)}`;
   const root = desktop.startSpan('interaction.accept', {
     kind: SpanKind.SERVER,

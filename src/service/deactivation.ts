@@ -41,7 +41,7 @@ export function buildDeactivation(options: DeactivationBuildOptions): Deactivati
     client,
     journal: new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir }),
     resolver: options.resolver,
-    logger: logger.child({ component: 'deactivation' }),
+    logger, // the Deactivator names itself (component: deactivation)
   });
   return { useCase, close: () => client.close() };
 }

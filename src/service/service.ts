@@ -23,6 +23,7 @@ import { buildDirectory } from './directory';
 import { buildExporter, holdOptions } from './exporter';
 import { resolveGenesysTarget } from './genesysTarget';
 import { buildHttpReceiver, receiverSecurity } from './receivers';
+import { listenAs } from './listenErrors';
 
 export interface ServiceDeps {
   logger: Logger;
@@ -44,6 +45,8 @@ export interface RunningService {
   readonly simulatorUrl: string | undefined;
   /** Demo org ids when the embedded simulator runs, else undefined. */
   demoAgents(): DemoAgents | undefined;
+  /** The embedded simulator's name for a user id, for the start-up banner. */
+  demoUserName(userId: string): string | undefined;
   /** Stops accepting, drains the export queue within the grace period, closes everything. Safe twice. */
   shutdown(): Promise<void>;
 }
@@ -168,10 +171,11 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     exporterUp = true;
     await memory?.start();
     warmup?.start(); // in the background; /readyz waits for it (with a time limit)
-    await receiver.start();
-    await httpReceiver?.start();
+    // A port taken or not allowed is a configuration problem: the error names the setting to change.
+    await listenAs('ENRICHER_OTLP_GRPC_ADDRESS (receivers.otlp.grpc.address)', config.receiver.grpcAddress, () => receiver.start());
+    if (httpReceiver) await listenAs('ENRICHER_OTLP_HTTP_ADDRESS (receivers.otlp.http.address)', config.receiver.httpAddress!, () => httpReceiver.start());
     receiverUp = true;
-    await admin.start();
+    await listenAs('ENRICHER_ADMIN_ADDRESS (admin.address)', config.admin.address, () => admin.start());
   } catch (err) {
     await stopAll();
     throw err;
@@ -195,6 +199,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     adminPort: admin.port,
     simulatorUrl: simulator?.url,
     demoAgents: () => simulator?.org,
+    demoUserName: (userId) => simulator?.getUser(userId)?.name,
     shutdown: () => (stopping ??= stopAll()),
   };
 }

@@ -132,7 +132,7 @@ function declareReceiverMetrics(registry: MetricsRegistry, receivers: readonly R
     })
     .add({
       name: 'enricher_receiver_refused_requests_total',
-      help: 'Export requests refused, by reason: memory_limit, concurrency_limit, deadline_exceeded, invalid_argument (malformed), resource_exhausted (queue full), shutting_down, unavailable, internal.',
+      help: 'Export requests refused, by reason: memory_limit, concurrency_limit, deadline_exceeded, invalid_argument (malformed), queue_full, shutting_down, unavailable, internal.',
       type: 'counter',
       collect: () => receivers.flatMap((r) => Object.entries(r.stats().refused).map(([reason, n]) => sample(n, { transport: r.transport, reason }))),
     })

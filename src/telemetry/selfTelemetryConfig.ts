@@ -59,6 +59,7 @@ export function readSelfTelemetryConfig(r: EnvReader, ownListeners: readonly str
 
 function readSwitch(r: EnvReader, key: string): boolean {
   const v = r.string(key)?.toLowerCase();
+  if (v === undefined) r.noteDefault(key, 'off');
   if (v === undefined || v === 'off' || v === 'false') return false;
   if (v === 'on' || v === 'true') return true;
   return r.fail(key, `must be on or off, got "${v}"`, false);

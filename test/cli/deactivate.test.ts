@@ -130,8 +130,18 @@ describe('genesys-otel-enricher deactivate', () => {
     await runDeactivate(Array.from({ length: 20 }, (_, i) => fakeUserId(i + 1)), w.io);
     const lines = w.err().trim().split('\n');
     assert.equal(lines.length, 10, 'one line per tenth of the way');
-    assert.equal(lines[0], 'deactivated 2/20 users, about 18s left');
-    assert.equal(lines[9], 'deactivated 20/20 users');
+    assert.equal(lines[0], 'deactivate: 2/20 users done, about 18s left');
+    assert.equal(lines[9], 'deactivate: 20/20 users done');
+  });
+
+  it('counts users in the progress as the summary does: malformed ids and failed runs both failed, out of every id given', async () => {
+    const w = world();
+    const code = await runDeactivate([fakeUserId(1), 'not-an-id', fakeUserId(2), 'also-bad', fakeUserId(3)], w.io);
+    assert.equal(code, 1);
+    const last = w.err().trim().split('\n').at(-1);
+    const summary = w.out().trim().split('\n').find((l) => /^\d+ users: /.test(l));
+    assert.equal(last, 'deactivate: 5/5 users done, 2 failed');
+    assert.equal(summary, '5 users: 3 completed, 2 failed');
   });
 
   it('draws a progress bar with an ETA on a terminal, and none for a single user', async () => {

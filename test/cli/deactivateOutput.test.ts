@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIdList, sortIds } from '../../src/cli/ids';
 import { formatDuration, ProgressReporter } from '../../src/cli/progress';
 import { formatTable, MAX_CELL } from '../../src/cli/table';
+import { formatSummary } from '../../src/cli/runSummary';
 import { fakeUserId } from '../helpers/fakeDeactivation';
 
 describe('ids files', () => {
@@ -33,10 +34,10 @@ describe('progress', () => {
 
   it('writes a plain line at each tenth of the way when not on a terminal', () => {
     const s = sink(false);
-    const p = new ProgressReporter(s.stream, 'deactivated');
+    const p = new ProgressReporter(s.stream, 'deactivate');
     for (let done = 0; done <= 3; done++) p.update({ done, total: 3, failed: done === 3 ? 1 : 0, etaMs: (3 - done) * 65_000 });
     p.finish();
-    assert.equal(s.text(), 'deactivated 1/3 users, about 2m 10s left\ndeactivated 2/3 users, about 1m 05s left\ndeactivated 3/3 users, 1 failed\n');
+    assert.equal(s.text(), 'deactivate: 1/3 users done, about 2m 10s left\ndeactivate: 2/3 users done, about 1m 05s left\ndeactivate: 3/3 users done, 1 failed\n');
   });
 
   it('redraws one bar in place on a terminal and ends its line when finished', () => {
@@ -58,5 +59,17 @@ describe('summary tables', () => {
     assert.ok(!/[\x00-\x1f]/.test(out.replace(/\n/g, '')), 'no control characters left');
     assert.match(out, /Eve\?\[31m red\?/);
     assert.ok(out.split('\n')[3].length === MAX_CELL && out.split('\n')[3].endsWith('…'));
+  });
+
+  it('the summary repeats in full, under the table, every error the ERROR column cut short', () => {
+    const long = `state: genesys_unavailable: ${'Genesys answered 503 Service Unavailable after 4 attempts; '.repeat(3)}the end`;
+    const out = formatSummary([
+      { userId: 'u-1', error: { code: 'not_run', message: 'short' } },
+      { userId: 'u-2', error: { code: 'run_failed', message: long } },
+    ]);
+    const [table, full] = out.split('\nerrors in full:\n');
+    assert.match(table!, /…/);
+    assert.equal(full, `  u-2: run_failed: ${long}\n`);
+    assert.doesNotMatch(full!, /u-1/, 'only the errors cut short');
   });
 });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { demoAgents } from '../../src/simulator/index';
@@ -36,6 +36,20 @@ describe('genesys-otel-enricher deactivate / reactivate, as a process', () => {
     assert.equal(out, '');
   });
 
+  it('refuses, exit 2 naming ENRICHER_DATA_DIR, a journal directory it cannot create or write, before any Genesys call', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'cli-unwritable-'));
+    try {
+      writeFileSync(path.join(cwd, 'a-file'), ''); // a directory inside a file cannot be made, whoever runs the test
+      const env = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', GENESYS_API_URL: 'http://127.0.0.1:9', ENRICHER_DATA_DIR: 'a-file/journal' };
+      const { code, out, err } = await runCli(['deactivate', '00853c04-1d3a-4d45-aab2-2e0d737b2229'], env, cwd);
+      assert.equal(code, 2, err);
+      assert.equal(out, '');
+      assert.match(err, /ENRICHER_DATA_DIR \(deactivation\.data_dir\): "a-file\/journal" \(.*\/a-file\/journal\) is not a writable directory \(ENOTDIR\)/);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
   it('with --simulator, deactivates demo users for real, fails malformed ids on their own, and leaves no journal behind', async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'cli-sim-'));
     try {
@@ -47,7 +61,7 @@ describe('genesys-otel-enricher deactivate / reactivate, as a process', () => {
       assert.equal(items[0].report?.reason, 'Leave');
       assert.match(items[0].report?.actor ?? '', /^cli:/);
       assert.match(err, /BUILT-IN GENESYS SIMULATOR/);
-      assert.match(err, /deactivated 2\/2 users/);
+      assert.match(err, /deactivate: 3\/3 users done, 1 failed/);
       assert.ok(!existsSync(path.join(cwd, 'data')), 'simulator runs keep their journal in a temporary directory');
     } finally {
       rmSync(cwd, { recursive: true, force: true });

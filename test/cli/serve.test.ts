@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
 import { SERVICE_NODE_FLAGS } from '../../src/service/nodeFlags';
@@ -74,6 +75,23 @@ describe('genesys-otel-enricher serve', () => {
     assert.match(run.err(), /ENRICHER_OTLP_GRPC_ADDRESS: must be host:port/);
     assert.match(run.err(), /ENRICHER_EXPORT_OTLP_ENDPOINT: /);
     assert.doesNotMatch(run.err() + run.out(), /topsecret-value/);
+  });
+
+  it('names the setting to change when a port is taken, and exits 2', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      for (const [setting, yaml] of [['ENRICHER_OTLP_GRPC_ADDRESS', 'receivers.otlp.grpc.address'], ['ENRICHER_OTLP_HTTP_ADDRESS', 'receivers.otlp.http.address'], ['ENRICHER_ADMIN_ADDRESS', 'admin.address']]) {
+        const free = { ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0', ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:0', ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0' };
+        const run = runCli(['serve'], { ...free, [setting!]: `127.0.0.1:${port}` });
+        assert.equal(await run.exited, 2, run.err());
+        assert.match(run.err(), new RegExp(`${setting} \\(${yaml!.replace(/\./g, '\\.')}\\): 127\\.0\\.0\\.1:${port} is already in use by another process: stop it or choose a free port \\(EADDRINUSE\\)`));
+        assert.doesNotMatch(run.err(), /\n\s+at /, 'no stack trace');
+      }
+    } finally {
+      taken.close();
+    }
   });
 
   it('says how to use it when the command is unknown', async () => {

@@ -58,6 +58,12 @@ describe('configuration from environment variables', () => {
     assert.match(err.message, /GENESYS_CLIENT_SECRET: is required when GENESYS_CLIENT_ID is set/);
   });
 
+  it('quotes an endpoint without a scheme as typed, and shows it with one', () => {
+    const err = catchConfigError({ ENRICHER_EXPORT_OTLP_ENDPOINT: 'jaeger:4317' });
+    assert.match(err.message, /ENRICHER_EXPORT_OTLP_ENDPOINT: must start with http:\/\/ or https:\/\/, e\.g\. http:\/\/jaeger:4317, got "jaeger:4317"/);
+    assert.doesNotMatch(err.message, /jaeger:\/\//);
+  });
+
   it('never repeats a secret in its errors', () => {
     const err = catchConfigError({ GENESYS_CLIENT_SECRET: 'hunter2-very-secret', ENRICHER_ADMIN_TOKEN: 'tok-123', ENRICHER_LOG_LEVEL: 'loud' });
     assert.doesNotMatch(err.message, /hunter2|tok-123/);

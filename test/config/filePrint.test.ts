@@ -71,23 +71,80 @@ async function config(args: string[], env: Record<string, string> = {}) {
   return { code, out, err };
 }
 
+describe('the printed configuration fed back through --config', () => {
+  // Only the secrets stay in the environment (the printed file references them); everything else must come from the file.
+  const roundTrip = (env: Record<string, string>, format: 'yaml' | 'json', file?: string) => {
+    const first = loadConfig({ env, file });
+    const printed = path.join(dir, `printed-${Math.random().toString(36).slice(2)}.${format}`);
+    writeFileSync(printed, renderConfig(first, format));
+    const secrets = Object.fromEntries(Object.entries(env).filter(([k]) => FILE_KEYS.some((key) => key.env === k && key.secret)));
+    const second = loadConfig({ env: secrets, file: printed });
+    return { first, second };
+  };
+
+  it('gives the same effective configuration: defaults only', () => {
+    for (const format of ['yaml', 'json'] as const) {
+      const { first, second } = roundTrip({}, format);
+      assert.deepEqual(second.config, first.config);
+    }
+  });
+
+  it('gives the same effective configuration: the example file, with secrets in the environment', () => {
+    const env = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's3cret', ENRICHER_ADMIN_TOKEN: 'adm', ENRICHER_EXPORT_HEADERS: 'authorization=Bearer%20abc,x-scope-orgid=acme' };
+    for (const format of ['yaml', 'json'] as const) {
+      const { first, second } = roundTrip(env, format, EXAMPLE);
+      assert.deepEqual(second.config, first.config);
+      assert.equal(second.config.genesys.clientSecret, 's3cret');
+    }
+  });
+
+  it('gives the same effective configuration: every kind of value set from the environment', () => {
+    const env = {
+      GENESYS_REGION: 'mypurecloud.ie', GENESYS_API_URL: 'http://127.0.0.1:9000', ENRICHER_CACHE_TTL_SECONDS: '120',
+      ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:14317', ENRICHER_OTLP_HTTP_ADDRESS: 'off', ENRICHER_OTLP_GRPC_KEEPALIVE_TIME_MS: '60000',
+      ENRICHER_OTLP_HTTP_CORS_ALLOWED_ORIGINS: 'https://a.example.com, http://b.example.com:8080', ENRICHER_WARMUP: 'on',
+      ENRICHER_MEMORY_LIMIT_MIB: '900', ENRICHER_WORKERS: 'auto', ENRICHER_EXPORT_OTLP_ENDPOINT: 'https://collector:4317',
+      ENRICHER_EXPORT_QUEUE_DIR: path.join(dir, 'queue'), ENRICHER_SELF_TELEMETRY: 'on', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4317',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod,team=contact%20center', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25',
+      ENRICHER_SOURCE_ATTRIBUTE: '12345', ENRICHER_LOG_LEVEL: 'warn',
+    };
+    const { first, second } = roundTrip(env, 'yaml');
+    assert.deepEqual(second.config, first.config);
+    assert.equal(second.sources.fromEnvironment.length, 0, 'nothing but the file');
+  });
+
+  it('says where each value came from', () => {
+    const file = path.join(dir, 'where.yaml');
+    writeFileSync(file, 'cache: { ttl_seconds: 60 }\nlog_level: warn\n');
+    const text = renderConfig(loadConfig({ env: { ENRICHER_LOG_LEVEL: 'debug', ENRICHER_LOOKUP_BUDGET_MS: '300' }, file }), 'yaml');
+    assert.match(text, /^ {2}ttl_seconds: 60 +# file$/m);
+    assert.match(text, /^log_level: debug +# environment ENRICHER_LOG_LEVEL \(overrides the file\)$/m);
+    assert.match(text, /^ {2}lookup_budget_ms: 300 +# environment ENRICHER_LOOKUP_BUDGET_MS$/m);
+    assert.match(text, /^ {2}max_entries: 100000 +# default$/m);
+    assert.match(text, /^ {2}api_url: +# not set$/m);
+  });
+});
+
 describe('genesys-otel-enricher config', () => {
-  it('prints the effective configuration of the example file as YAML, secrets redacted, and exits 0', async () => {
+  it('prints the effective configuration of the example file as YAML in the file\'s layout, secrets as ${env:...} references, and exits 0', async () => {
     const r = await config(['--config', EXAMPLE], { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'topsecret-value', ENRICHER_ADMIN_TOKEN: 'admintoken-value' });
     assert.equal(r.code, 0, r.err);
-    const printed = parse(r.out) as { genesys: Record<string, unknown>; admin: Record<string, unknown>; export: Record<string, unknown> };
-    assert.equal(printed.genesys.mode, 'credentials');
-    assert.equal(printed.genesys.clientSecret, REDACTED);
-    assert.equal(printed.admin.token, REDACTED);
-    assert.equal(printed.export.endpoint, 'http://jaeger:4317');
+    const printed = parse(r.out) as { genesys: Record<string, unknown>; admin: Record<string, unknown>; exporter: Record<string, unknown>; cache: Record<string, unknown> };
+    assert.equal(printed.genesys.client_id, 'id');
+    assert.equal(printed.genesys.client_secret, '${env:GENESYS_CLIENT_SECRET}');
+    assert.equal(printed.admin.token, '${env:ENRICHER_ADMIN_TOKEN}');
+    assert.equal(printed.exporter.endpoint, 'http://jaeger:4317');
+    assert.equal(printed.cache.ttl_seconds, 600, 'in the file\'s units');
+    assert.match(r.out, /^ {2}client_id: id +# environment GENESYS_CLIENT_ID \(overrides the file\)$/m);
+    assert.match(r.out, /^ {2}ttl_seconds: 600 +# file$/m);
     assert.doesNotMatch(r.out + r.err, /topsecret-value|admintoken-value/);
   });
 
   it('prints JSON with --format json, reading ENRICHER_CONFIG', async () => {
     const r = await config(['--format', 'json'], { ENRICHER_CONFIG: EXAMPLE, ENRICHER_EXPORT_HEADERS: 'x-api-key=hdr-secret' });
     assert.equal(r.code, 0, r.err);
-    const printed = JSON.parse(r.out) as { export: { headers: Record<string, string> } };
-    assert.deepEqual(printed.export.headers, { 'x-api-key': REDACTED });
+    const printed = JSON.parse(r.out) as { exporter: { headers: string } };
+    assert.equal(printed.exporter.headers, '${env:ENRICHER_EXPORT_HEADERS}');
     assert.doesNotMatch(r.out, /hdr-secret/);
   });
 
@@ -118,7 +175,7 @@ describe('the installed command line', () => {
       timeout: 15_000,
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal((JSON.parse(r.stdout) as { genesys: { clientSecret: string } }).genesys.clientSecret, REDACTED);
+    assert.equal((JSON.parse(r.stdout) as { genesys: { client_secret: string } }).genesys.client_secret, '${env:GENESYS_CLIENT_SECRET}');
     assert.doesNotMatch(r.stdout, /topsecret-value/);
   });
 

@@ -106,6 +106,20 @@ describe('Deactivator against the Genesys simulator (real SDK)', () => {
       assert.deepEqual(comparable(rig.sim.inspectUser(id)), comparable(before));
     });
 
+    it('a dry run plans the state the run would leave and says which call the reason decides', async () => {
+      const id = rig.sim.org.active[5]!;
+      const deactivator = rig.deactivator({ resolver: stack.resolver });
+      const plain = await deactivator.deactivate(id, { actor: ACTOR, dryRun: true });
+      assert.deepEqual(step(plain, 'cache').changed, { state: 'inactive' }, 'the cache would hold the user inactive, as the real run leaves it');
+      const state = step(plain, 'state').changed as { to: string; via: string; note: string };
+      assert.equal(state.to, 'inactive');
+      assert.equal(state.via, 'PATCH /api/v2/users/{id}');
+      assert.match(state.note, /given a reason, it uses PUT \/api\/v2\/users\/\{id\}\/state instead/);
+      const withReason = step(await deactivator.deactivate(id, { actor: ACTOR, dryRun: true, reason: 'Voluntary' }), 'state').changed as { via: string; reason: string };
+      assert.equal(withReason.via, 'PUT /api/v2/users/{id}/state');
+      assert.equal(withReason.reason, 'Voluntary');
+    });
+
     it('a second run on a deactivated user is unchanged, every step already, and makes no changing call', async () => {
       const id = rig.sim.org.active[6]!;
       const deactivator = rig.deactivator({ resolver: stack.resolver });

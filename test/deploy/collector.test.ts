@@ -11,6 +11,9 @@ import {
 } from './support/collector';
 import { commandArgs, loadCompose, service, serviceEnv } from './support/compose';
 import { parseHostPort, parsePortMapping } from './support/endpoints';
+import { readRepoFile } from './support/repoFiles';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { GRPC_STATUS_BY_ERROR_CODE } from '../../src/receiver/otlpgrpc/status';
 
 const compose = loadCompose();
 const enricherGrpcPort = parseHostPort(serviceEnv(service(compose, 'enricher')).ENRICHER_OTLP_GRPC_ADDRESS ?? '').port;
@@ -102,5 +105,19 @@ describe('the compose collector service', () => {
     const grpc = receiverEndpoints(config).filter((e) => e.protocol === 'grpc').map((e) => parseHostPort(e.endpoint).port);
     assert.equal(target.host, 'collector');
     assert.ok(grpc.includes(target.port), `no gRPC receiver on ${target.port}`);
+  });
+});
+
+describe('what otel-config/ tells Collector operators about a full enricher', () => {
+  // The status the receiver really answers for a full sending queue, from its one table.
+  const fullQueue = grpcStatus[GRPC_STATUS_BY_ERROR_CODE.resource_exhausted];
+
+  it('names the status the enricher answers (UNAVAILABLE), not RESOURCE_EXHAUSTED, for a full queue', () => {
+    assert.equal(fullQueue, 'UNAVAILABLE');
+    for (const file of ['otel-config/README.md', 'otel-config/collector.yaml']) {
+      const text = readRepoFile(file).replace(/\s*#\s*/g, ' ').replace(/\s+/g, ' ');
+      assert.match(text, /full enricher queue answers UNAVAILABLE|queue is full or it cannot take more|queue\s+is full/, `${file} says what a full queue answers`);
+      assert.doesNotMatch(text, /RESOURCE_EXHAUSTED`? (?:\/|or) `?UNAVAILABLE/, `${file} no longer offers RESOURCE_EXHAUSTED as a full-queue answer`);
+    }
   });
 });

@@ -30,12 +30,21 @@ function compiledPath(source: string): string {
 }
 
 describe('Dockerfile', () => {
-  it('compiles in a node:20-bookworm-slim build stage and runs from a second, slim stage', () => {
+  it('compiles in a Node.js LTS (node:24-bookworm-slim) build stage and runs from a second, slim stage', () => {
     assert.equal(stages.length, 2);
-    for (const s of stages) assert.equal(s.from, 'node:20-bookworm-slim');
+    for (const s of stages) assert.equal(s.from, 'node:24-bookworm-slim');
     assert.ok(build.name, 'the build stage is named so the runtime can copy from it');
     assert.ok(all(build, 'RUN').some((i) => /\bnpm ci\b/.test(i.args) && !/--omit=dev/.test(i.args)), 'build: npm ci with dev deps');
     assert.ok(all(build, 'RUN').some((i) => /\btsc -p tsconfig\.json\b/.test(i.args)), 'build: tsc -p tsconfig.json');
+  });
+
+  it("runs a Node.js major that package.json's engines supports, as is the one running these tests", () => {
+    const engines = (JSON.parse(readRepoFile('package.json')) as { engines: { node: string } }).engines.node;
+    const majors = engines.split('||').map((r) => Number(/^\s*\^(\d+)\./.exec(r)?.[1]));
+    assert.ok(majors.every(Number.isInteger), `engines.node "${engines}" is a list of ^X.Y.Z ranges`);
+    const imageMajor = Number(/^node:(\d+)-/.exec(runtime.from)?.[1]);
+    assert.ok(majors.includes(imageMajor), `node ${imageMajor} of the image is in engines "${engines}"`);
+    assert.ok(majors.includes(Number(process.versions.node.split('.')[0])), `this machine's node ${process.versions.node} is in engines "${engines}"`);
   });
 
   it('installs only production dependencies in the runtime stage, with dist/ from the build and proto/', () => {

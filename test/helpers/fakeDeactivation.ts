@@ -154,7 +154,7 @@ export function fakeRunBulk(useCase: DeactivationUseCase, msPerUser = 1000): Run
       }
       if (item.error || item.report?.status === 'failed') failed++;
       items.push(item);
-      options.onProgress?.({ done: items.length, total, failed, etaMs: (total - items.length) * msPerUser });
+      options.onProgress?.({ done: items.length, total, failed, etaMs: (total - items.length) * msPerUser, last: item });
     }
     return items;
   };

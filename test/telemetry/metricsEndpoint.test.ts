@@ -77,7 +77,7 @@ describe('GET /metrics of the running service', () => {
     const m = parseExposition((await adminGet(h.service.adminPort, '/metrics')).body);
     assert.equal(m.value('otelcol_receiver_accepted_spans', GRPC), 2);
     assert.equal(m.value('otelcol_receiver_refused_spans', GRPC), 2);
-    assert.equal(m.value('enricher_receiver_refused_requests_total', { transport: 'grpc', reason: 'resource_exhausted' }), 1);
+    assert.equal(m.value('enricher_receiver_refused_requests_total', { transport: 'grpc', reason: 'queue_full' }), 1);
     assert.equal(m.value('otelcol_exporter_enqueue_failed_spans', { exporter: 'otlp' }), 2);
     assert.equal(m.value('otelcol_exporter_queue_size', { exporter: 'otlp' }), 2);
     h.sink.release();

@@ -1,27 +1,23 @@
-import { parseArgs } from 'node:util';
-import { startDemoTraffic } from '../../demo/traffic';
+import { describeDemoTraffic, startDemoTraffic } from '../../demo/traffic';
 import { demoAgents } from '../../simulator/index';
+import { parseCommandArgs, usageError } from '../commandArgs';
 import { untilSignal } from './signals';
 
 /** `demo-traffic --target host:4317 [--rate 5] [--count N]`: generated traces for the demo org. */
-export async function runDemoTraffic(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      target: { type: 'string', default: '127.0.0.1:4317' },
-      rate: { type: 'string', default: '5' },
-      count: { type: 'string' },
-    },
-  });
-  const rate = Number(values.rate);
-  if (!(rate > 0 && rate <= 1000)) throw new Error(`--rate must be between 0 and 1000 traces per second, got "${values.rate}"`);
-  const count = values.count === undefined ? undefined : Number(values.count);
-  if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new Error(`--count must be a positive whole number`);
-  const url = /^https?:\/\//.test(values.target!) ? values.target! : `http://${values.target}`;
+export async function runDemoTraffic(args: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const parsed = parseCommandArgs('demo-traffic', args, { target: { type: 'string' }, rate: { type: 'string' }, count: { type: 'string' } }, io);
+  if (parsed.exitCode !== undefined) return parsed.exitCode;
+  const { target = '127.0.0.1:4317', rate: rawRate = '5', count: rawCount } = parsed.values as Record<string, string | undefined>;
+  const rate = Number(rawRate);
+  if (!(rate > 0 && rate <= 1000)) return usageError('demo-traffic', `--rate must be between 0 and 1000 traces per second, got "${rawRate}"`, io);
+  const count = rawCount === undefined ? undefined : Number(rawCount);
+  if (count !== undefined && !(Number.isInteger(count) && count > 0)) return usageError('demo-traffic', `--count must be a positive whole number, got "${rawCount}"`, io);
+  const url = /^https?:\/\//.test(target) ? target : `http://${target}`;
   const traffic = startDemoTraffic({ url, agents: demoAgents(), tracesPerSecond: rate, maxTraces: count });
-  process.stdout.write(`sending ${rate} demo traces/s to ${url} (Ctrl-C to stop)\n`);
-  await Promise.race([traffic.done, untilSignal()]);
+  io.stdout.write(`${describeDemoTraffic(url, rate)}\n${count === undefined ? 'Ctrl-C to stop.' : `stopping after ${count} traces.`}\n`);
+  const signal = await Promise.race([traffic.done.then(() => undefined), untilSignal()]);
+  io.stdout.write(`demo traffic stopping${signal ? ` (${signal})` : ''}: flushing the spans still buffered\n`);
   await traffic.stop();
-  process.stdout.write(`sent ${traffic.sent()} traces\n`);
+  io.stdout.write(`demo traffic stopped: sent ${traffic.sent()} traces\n`);
   return 0;
 }

@@ -1,8 +1,10 @@
 import { clusterWorkerId, isClusterWorker, leaveCluster, reportWorkerReady, runClusterPrimary, untilWorkerStop } from '../../cluster/index';
+import { ConfigError } from '../../config/errors';
 import { startService } from '../../service/index';
 import { missingNodeFlags, SERVICE_NODE_FLAGS } from '../../service/nodeFlags';
 import { createLogger, type Logger } from '../../telemetry/logger';
-import { configForCommand } from './config';
+import { printWelcome, welcomeText } from '../welcome';
+import { checkServiceDirectories, configForCommand } from './config';
 import { untilSignal } from './signals';
 
 /**
@@ -14,6 +16,8 @@ export async function runServe(args: string[] = []): Promise<number> {
   const cmd = configForCommand('serve', args);
   if (cmd.exitCode !== undefined) return cmd.exitCode;
   const { config } = cmd.loaded!;
+  const unwritable = checkServiceDirectories(config);
+  if (unwritable !== undefined) return unwritable;
   const root = createLogger({ level: config.logLevel });
   // Workers inherit the primary's flags (node:cluster forks with process.execArgv): one warning, from the first process.
   if (!isClusterWorker()) warnOfMissingNodeFlags(root);
@@ -26,9 +30,13 @@ export async function runServe(args: string[] = []): Promise<number> {
     service = await startService(config, { logger });
   } catch (err) {
     leaveCluster(); // a worker's IPC channel would keep it alive
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    logger.flush();
+    process.stderr.write(`genesys-otel-enricher: ${err.message}\n`);
+    return 2;
   }
   if (worker) reportWorkerReady({ grpcPort: service.grpcPort, adminPort: service.adminPort });
+  else printWelcome(logger, welcomeText(config, service));
   const signal = await (worker ? untilWorkerStop() : untilSignal());
   logger.info({ signal }, 'shutting down: no longer accepting, draining the export queue');
   await service.shutdown();

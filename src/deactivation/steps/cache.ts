@@ -10,7 +10,8 @@ export const refreshCache: Step = {
   run: async (ctx) => {
     if (!ctx.cache) return { step: 'cache', outcome: 'skipped' };
     const user = ctx.scratch.user;
-    if (ctx.dryRun) return { step: 'cache', outcome: 'planned', changed: { state: user.state } };
+    // A dry run changes nothing, so the user is still as found: plan the state the run would leave.
+    if (ctx.dryRun) return { step: 'cache', outcome: 'planned', changed: { state: ctx.action === 'deactivate' ? 'inactive' : 'active' } };
     const cached = ctx.cache.peek(ctx.userId);
     const same = cached?.status === 'found' && cached.user.state === user.state && cached.user.version === user.version;
     ctx.cache.set(user);

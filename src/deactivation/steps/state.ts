@@ -23,11 +23,18 @@ async function changeState(ctx: StepContext, target: Target): Promise<StepReport
   const via = ctx.reason && target === 'inactive' ? 'PUT /api/v2/users/{id}/state' : 'PATCH /api/v2/users/{id}';
   const found = { state: before.state, version: before.version };
   const change = { from: before.state, to: target, via, ...(ctx.reason && target === 'inactive' ? { reason: ctx.reason } : {}) };
-  if (ctx.dryRun) return { step: 'state', outcome: 'planned', found, changed: change };
+  if (ctx.dryRun) return { step: 'state', outcome: 'planned', found, changed: target === 'inactive' ? { ...change, note: viaNote(ctx) } : change };
   if (before.state === target) return { step: 'state', outcome: 'already', found };
   const { user, conflicts } = await applyState(ctx, target);
   ctx.scratch.user = user;
   return { step: 'state', outcome: 'done', found, changed: { ...change, version: user.version, versionConflicts: conflicts } };
+}
+
+/** A dry run says which call the real run makes, since the reason decides it. */
+function viaNote(ctx: StepContext): string {
+  return ctx.reason
+    ? 'with a reason the run uses PUT /api/v2/users/{id}/state, the call that records it in Genesys'
+    : 'without a reason the run uses PATCH /api/v2/users/{id}; given a reason, it uses PUT /api/v2/users/{id}/state instead, which records the reason';
 }
 
 // Starts from the user as read at the start of this run: when resuming, the cut-short run may already have done it.

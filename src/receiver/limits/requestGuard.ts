@@ -1,4 +1,4 @@
-import { PipelineError, toPipelineError } from '../../errors';
+import { PipelineError, toPipelineError, type ErrorCode } from '../../errors';
 
 /** A reason to turn requests away before any work is done, e.g. the memory limiter. */
 export interface Admission {
@@ -102,7 +102,7 @@ export class RequestGuard {
       this.#accepted++;
     } catch (err) {
       const error = toPipelineError(err);
-      this.#count(error.code);
+      this.#count(REFUSAL_REASON[error.code] ?? error.code);
       throw error;
     }
   }
@@ -140,6 +140,14 @@ export class RequestGuard {
     return error;
   }
 }
+
+/**
+ * The `reason` label of a refusal from further down the pipeline, where the
+ * error code alone would mislead: a full sending queue answers UNAVAILABLE on
+ * the wire (429 over HTTP), so labelling it `resource_exhausted` suggested the
+ * gRPC status it does not send.
+ */
+const REFUSAL_REASON: Partial<Record<ErrorCode, string>> = { resource_exhausted: 'queue_full' };
 
 /**
  * True when `work` fulfils within `ms` (and before `alsoStop` settles, if

@@ -21,9 +21,24 @@ export interface ServeProcess {
   output(): string;
 }
 
+/** How to run it other than as this test runs: another working directory, entry file, or user. */
+export interface ServeSpawnOptions {
+  /** The compiled CLI, relative to `cwd` or absolute; default this build's. */
+  readonly main?: string;
+  readonly cwd?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/** `serve` as a child process with its output collected; not yet started. */
+export function spawnServe(env: Record<string, string>, options: ServeSpawnOptions = {}): ChildProcess {
+  const { main = MAIN, cwd, uid, gid } = options;
+  return spawn(process.execPath, [main, 'serve'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd, uid, gid });
+}
+
 /** Starts `serve` (log level info or lower) and resolves once it logged that it started; rejects if it exits or takes over `timeoutMs`. */
-export async function startServe(env: Record<string, string>, timeoutMs = 15_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(env: Record<string, string>, timeoutMs = 15_000, options: ServeSpawnOptions = {}): Promise<ServeProcess> {
+  const child = spawnServe(env, options);
   let out = '';
   let err = '';
   const records: Array<Record<string, unknown>> = [];
