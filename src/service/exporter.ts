@@ -39,7 +39,7 @@ export function buildExporter(config: ExportConfig, shutdownGraceMs: number, log
     },
     shutdownGraceMs,
     // ENRICHER_EXPORT_QUEUE_DIR makes the queue persistent: on disk before the client is acknowledged.
-    store: config.queueDir ? new DiskQueueStore({ dir: config.queueDir, logger: log }) : undefined,
+    store: config.queueDir ? new DiskQueueStore({ dir: config.queueDir, logger: log, lockStaleMs: config.queueLockStaleMs }) : undefined,
   });
 }
 

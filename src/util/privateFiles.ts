@@ -60,7 +60,7 @@ export class PrivateFiles {
     } else if (!st.isDirectory()) {
       throw new UnsafePathError(dir, 'EFTYPE', 'not a directory');
     } else {
-      this.checkMode(dir, st, PRIVATE_DIR_MODE, dir);
+      this.checkMode(dir, st, PRIVATE_DIR_MODE, `dir:${dir}`);
     }
   }
 
@@ -79,7 +79,7 @@ export class PrivateFiles {
     try {
       const st = await handle.stat();
       if (!st.isFile()) throw new UnsafePathError(file, 'EFTYPE', 'not a regular file');
-      this.checkMode(file, st, PRIVATE_FILE_MODE, path.dirname(file));
+      this.checkMode(file, st, PRIVATE_FILE_MODE, `files in:${path.dirname(file)}`);
       return handle;
     } catch (err) {
       await handle.close();
