@@ -21,9 +21,13 @@ export interface ServeProcess {
   output(): string;
 }
 
-/** Starts `serve` (log level info or lower) and resolves once it logged that it started; rejects if it exits or takes over `timeoutMs`. */
-export async function startServe(env: Record<string, string>, timeoutMs = 15_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [MAIN, 'serve'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `serve` (log level info or lower) and resolves once it logged that it started; rejects if it exits or takes over `timeoutMs`.
+ * `wrapper`: a command that runs it, e.g. `['unshare', '--pid', '--fork']` (then `child` is the wrapper).
+ */
+export async function startServe(env: Record<string, string>, timeoutMs = 15_000, wrapper: readonly string[] = []): Promise<ServeProcess> {
+  const [command, ...args] = [...wrapper, process.execPath, MAIN, 'serve'];
+  const child = spawn(command, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const records: Array<Record<string, unknown>> = [];
