@@ -144,7 +144,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     breaker: readBreakerConfig(r),
     admin: {
       address: r.address('ENRICHER_ADMIN_ADDRESS', '127.0.0.1:8081'),
-      token: r.string('ENRICHER_ADMIN_TOKEN'),
+      token: adminTokenOf(r),
     },
     deactivation: {
       dataDir: r.string('ENRICHER_DATA_DIR') ?? './data',
@@ -159,6 +159,16 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   backpressureWithinDeadline(r, config.export.backpressureMs, config.limits.requestTimeoutMs);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(config);
+}
+
+/** Shortest admin token accepted: 32 characters, e.g. `openssl rand -hex 16` (128 bits); `openssl rand -hex 32` is better. */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/** ENRICHER_ADMIN_TOKEN: unset, or at least ADMIN_TOKEN_MIN_LENGTH characters (a short one can be guessed). Never echoed. */
+function adminTokenOf(r: EnvReader): string | undefined {
+  const token = r.string('ENRICHER_ADMIN_TOKEN');
+  if (token === undefined || token.length >= ADMIN_TOKEN_MIN_LENGTH) return token;
+  return r.fail('ENRICHER_ADMIN_TOKEN', `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters, got ${token.length}; generate one with \`openssl rand -hex 32\``, undefined);
 }
 
 /** ENRICHER_EXPORT_QUEUE_DIR: a directory path (checked for use when the queue opens it at start). */

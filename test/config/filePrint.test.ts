@@ -73,7 +73,7 @@ async function config(args: string[], env: Record<string, string> = {}) {
 
 describe('genesys-otel-enricher config', () => {
   it('prints the effective configuration of the example file as YAML, secrets redacted, and exits 0', async () => {
-    const r = await config(['--config', EXAMPLE], { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'topsecret-value', ENRICHER_ADMIN_TOKEN: 'admintoken-value' });
+    const r = await config(['--config', EXAMPLE], { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'topsecret-value', ENRICHER_ADMIN_TOKEN: 'admintoken-value-0123456789abcdef0123' });
     assert.equal(r.code, 0, r.err);
     const printed = parse(r.out) as { genesys: Record<string, unknown>; admin: Record<string, unknown>; export: Record<string, unknown> };
     assert.equal(printed.genesys.mode, 'credentials');
