@@ -23,6 +23,8 @@ export type PrivateOpenMode = 'read' | 'readwrite' | 'append';
 const O = constants;
 // Windows has no O_NOFOLLOW (undefined): an lstat check before opening stands in for it there.
 const NOFOLLOW: number = O.O_NOFOLLOW ?? 0;
+// A FIFO planted under a file's name would block open() until someone writes to it; non-blocking, it opens and is then refused as not a regular file.
+const NONBLOCK: number = O.O_NONBLOCK ?? 0;
 const FLAGS: Readonly<Record<PrivateOpenMode, number>> = {
   read: O.O_RDONLY,
   readwrite: O.O_RDWR | O.O_CREAT,
@@ -69,7 +71,7 @@ export class PrivateFiles {
     if (NOFOLLOW === 0) await refuseLink(file);
     let handle: FileHandle;
     try {
-      handle = await open(file, FLAGS[mode] | NOFOLLOW | (exclusive ? O.O_EXCL | O.O_CREAT : 0), PRIVATE_FILE_MODE);
+      handle = await open(file, FLAGS[mode] | NOFOLLOW | NONBLOCK | (exclusive ? O.O_EXCL | O.O_CREAT : 0), PRIVATE_FILE_MODE);
     } catch (err) {
       // ELOOP (Linux, macOS) / EMLINK (FreeBSD): the last component is a link.
       const code = (err as NodeJS.ErrnoException).code;

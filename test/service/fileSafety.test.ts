@@ -6,6 +6,7 @@
  * warning for looser permissions found.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,12 @@ describe('files of the queue and data directories, through the whole service', (
     const dir = await fresh('lock');
     await symlink(victim, join(dir, 'queue.lock'));
     await refusedToStart(dir, 'queue.lock');
+  });
+
+  it('refuses to start on a segment that is a FIFO, rather than waiting for a writer', async () => {
+    const dir = await fresh('fifo');
+    execFileSync('mkfifo', [join(dir, FIRST_SEGMENT)]);
+    await assert.rejects(startHarness({ env: { ENRICHER_EXPORT_QUEUE_DIR: dir } }), /not a regular file/);
   });
 
   it('while running, never appends acks through a link planted as the ack file: logs it and keeps delivering', async () => {

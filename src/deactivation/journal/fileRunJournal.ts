@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { functionOption, intOption, requiredOption, stringOption } from '../../directory/options';
 import { normalizeUserId } from '../../directory/userId';
 import { silentLogger, type Logger } from '../../telemetry/logger';
-import { PrivateFiles } from '../../util/privateFiles';
+import { PrivateFiles, UnsafePathError } from '../../util/privateFiles';
 import { DeactivationError } from '../types';
 import { acquireLock, type HeldLock } from './lockFile';
 import { parseRecord, type JournalRecord } from './records';
@@ -189,6 +189,7 @@ function checkedId(userId: string): string {
 
 function asJournalError(err: unknown, what: string): DeactivationError {
   if (err instanceof DeactivationError) return err;
+  if (err instanceof UnsafePathError) return new DeactivationError('journal_error', `${what}: ${err.message}`);
   const code = typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined;
   return new DeactivationError('journal_error', `${what}${code ? ` (${code})` : ''}`);
 }
