@@ -118,6 +118,7 @@ async function judge(file: string, seen: Holder | 'unreadable', me: Holder, stal
 function holdLock(file: string, handle: FileHandle, me: Holder, staleMs: number, options: DirLockOptions): () => Promise<void> {
   let beat = me.beat;
   let lost = false;
+  let failing = false; // log a failing heartbeat once, not every beat
   let beating: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     beating = beating.then(async () => {
@@ -130,7 +131,11 @@ function holdLock(file: string, handle: FileHandle, me: Holder, staleMs: number,
         return;
       }
       await writeHolder(handle, { ...me, beat: ++beat, heartbeatAt: new Date().toISOString() });
-    }).catch((err: unknown) => options.logger.warn({ err, lockFile: file }, 'persistent queue: could not write the lock heartbeat'));
+      failing = false;
+    }).catch((err: unknown) => {
+      if (!failing) options.logger.warn({ err, lockFile: file }, 'persistent queue: could not write the lock heartbeat (another instance may take the directory over)');
+      failing = true;
+    });
   }, Math.max(10, Math.floor(staleMs / 5)));
   timer.unref();
   let released: Promise<void> | undefined;
