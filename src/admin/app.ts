@@ -4,6 +4,7 @@ import type { DeactivationUseCase } from '../deactivation/types';
 import { silentLogger, type Logger } from '../telemetry/logger';
 import { AuditLog } from './audit';
 import { BearerAuth } from './auth';
+import { AuthThrottle, type AuthThrottleOptions } from './authThrottle';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 import { AdminError, toAdminError } from './errors';
 import type { HealthRegistry } from './health';
@@ -26,6 +27,8 @@ export interface AdminAppOptions {
   bodyLimitBytes?: number;
   /** Aborts runs in flight when the service shuts down. */
   signal?: AbortSignal;
+  /** Limits of failed authentications per client address (429 with Retry-After past them). Default: 10 at once, then 10 a minute. */
+  authThrottle?: AuthThrottleOptions;
   /** Token comparison, for tests to observe; crypto.timingSafeEqual by default. */
   compare?: (a: Buffer, b: Buffer) => boolean;
   /** Milliseconds clock for audit durations. Default performance.now. */
@@ -49,6 +52,7 @@ export function createAdminApp(options: AdminAppOptions): AdminHandler {
   const now = options.now ?? (() => performance.now());
   const userRoutes: UserRoutesOptions = {
     auth: options.token ? new BearerAuth({ token: options.token, compare: options.compare }) : undefined,
+    throttle: new AuthThrottle(options.authThrottle),
     deactivation: options.deactivation,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     signal: options.signal,
@@ -66,7 +70,7 @@ export function createAdminApp(options: AdminAppOptions): AdminHandler {
 
     const started = now();
     const match = matchUserRoute(path);
-    const facts: RequestFacts = { who: 'anonymous' };
+    const facts: RequestFacts = { who: 'anonymous', client: req.socket.remoteAddress ?? 'unknown' };
     const serve = async () => {
       if (!match) throw new AdminError('not_found', `no route ${method} ${path.slice(0, 200)}`);
       if (method !== match.route.method) {
@@ -82,6 +86,7 @@ export function createAdminApp(options: AdminAppOptions): AdminHandler {
         const e = toAdminError(err);
         if (e.code === 'internal_error') errorLog.error({ err }, 'admin request failed unexpectedly');
         if (e.code === 'unauthorized') res.setHeader('www-authenticate', 'Bearer realm="genesys-otel-enricher admin"');
+        for (const [name, value] of Object.entries(e.headers ?? {})) res.setHeader(name, value);
         // The rest of an over-large body is not read: close rather than keep the connection.
         if (e.code === 'body_too_large') res.setHeader('connection', 'close');
         return { status: e.status, body: e.body(), code: e.code };

@@ -9,6 +9,8 @@ import type { Logger } from '../telemetry/logger';
 export interface AuditRecord {
   /** Token fingerprint (12 hex digits), `anonymous` or `invalid`. */
   readonly who: string;
+  /** The client's address, as the TCP connection gives it (behind a proxy: the proxy's). */
+  readonly client: string;
   readonly method: string;
   /** Route pattern, e.g. `/v1/users/{userId}/deactivate`; null when no route matched. */
   readonly route: string | null;

@@ -9,6 +9,7 @@ import { DeactivationError, type DeactivationErrorCode } from '../deactivation/t
 /** Codes of the adapter itself (request shape, auth, wiring). */
 export type AdapterErrorCode =
   | 'unauthorized'
+  | 'too_many_auth_failures'
   | 'admin_disabled'
   | 'not_found'
   | 'method_not_allowed'
@@ -34,6 +35,7 @@ interface CatalogueEntry {
 export const ADMIN_ERRORS = {
   // Adapter: authentication and configuration.
   unauthorized: { status: 401, message: 'missing or wrong bearer token (Authorization: Bearer <ENRICHER_ADMIN_TOKEN>)' },
+  too_many_auth_failures: { status: 429, message: 'too many failed authentications from this address; try again after Retry-After seconds' },
   admin_disabled: { status: 403, message: 'admin routes are disabled: set ENRICHER_ADMIN_TOKEN to enable them' },
   deactivation_unavailable: { status: 503, message: 'the deactivation module is not wired into this service' },
   // Adapter: request shape.
@@ -63,6 +65,8 @@ export class AdminError extends Error {
     message: string = ADMIN_ERRORS[code].message,
     /** Extra fields for the body (e.g. the failed run's report). */
     readonly extra?: Readonly<Record<string, unknown>>,
+    /** Response headers the answer must carry (e.g. Retry-After). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.name = 'AdminError';

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { DeactivationUseCase, RunReport, RunStatus } from '../deactivation/types';
 import { normalizeUserId } from '../directory/userId';
 import type { BearerAuth } from './auth';
+import type { AuthThrottle } from './authThrottle';
 import { parseRunRequest, readBody } from './body';
 import { AdminError } from './errors';
 import type { UserRoute } from './routes';
@@ -9,6 +10,8 @@ import type { UserRoute } from './routes';
 export interface UserRoutesOptions {
   /** The token check; undefined when ENRICHER_ADMIN_TOKEN is unset (routes answer 403 admin_disabled). */
   auth?: BearerAuth;
+  /** Failed authentications per client address; over the limit, requests are answered 429 before the token is checked. */
+  throttle?: AuthThrottle;
   /** The use case; undefined answers 503 deactivation_unavailable. */
   deactivation?: DeactivationUseCase;
   /** Largest accepted body, bytes. */
@@ -20,6 +23,8 @@ export interface UserRoutesOptions {
 /** What the audit record learns while a request is served; filled in as checks pass. */
 export interface RequestFacts {
   who: string;
+  /** The client's address (TCP peer). */
+  client: string;
   userId?: string;
   dryRun?: boolean;
   reason?: string;
@@ -34,7 +39,8 @@ export interface Answer {
 
 /**
  * Serves one /v1/users request whose route and method already matched. The
- * order of the checks is the contract: enabled (403), token (401), user id
+ * order of the checks is the contract: enabled (403), failed-authentication
+ * throttle for the client address (429), token (401), user id
  * (400, before the use case is ever called), wiring (503), body (415/413/400),
  * then the use case; its errors are thrown for the catalogue to map.
  */
@@ -46,9 +52,14 @@ export async function serveUserRoute(
   facts: RequestFacts,
 ): Promise<Answer> {
   if (!options.auth) throw new AdminError('admin_disabled');
+  const wait = options.throttle?.retryAfterSeconds(facts.client);
+  if (wait !== undefined) throw new AdminError('too_many_auth_failures', undefined, { retryAfterSeconds: wait }, { 'retry-after': String(wait) });
   const caller = options.auth.check(req.headers.authorization);
   facts.who = caller.who;
-  if (!caller.authenticated) throw new AdminError('unauthorized');
+  if (!caller.authenticated) {
+    options.throttle?.failed(facts.client);
+    throw new AdminError('unauthorized');
+  }
   const userId = normalizeUserId(rawUserId);
   if (!userId) throw new AdminError('invalid_user_id');
   facts.userId = userId;

@@ -37,6 +37,7 @@ export const ENV_VARS = [
   'ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS',
   'ENRICHER_EXPORT_RETRY_MAX_ELAPSED_MS',
   'ENRICHER_EXPORT_QUEUE_DIR',
+  'ENRICHER_EXPORT_QUEUE_LOCK_STALE_SECONDS',
   'ENRICHER_SOURCE_ATTRIBUTE',
   'ENRICHER_LOOKUP_BUDGET_MS',
   'ENRICHER_LOOKUP_HOLD_MS',
@@ -146,6 +147,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): {
       retryMaxIntervalMs,
       retryMaxElapsedMs: r.int('ENRICHER_EXPORT_RETRY_MAX_ELAPSED_MS', 300_000, 0, 86_400_000),
       queueDir: queueDirOf(r),
+      queueLockStaleMs: r.int('ENRICHER_EXPORT_QUEUE_LOCK_STALE_SECONDS', 15, 1, 3600) * 1000,
       tlsCaFile: exportCaFileOf(r, exportEndpoint),
       compression: r.oneOf('ENRICHER_EXPORT_COMPRESSION', 'gzip', ['gzip', 'none'] as const),
       headers: exportHeadersOf(r),
@@ -154,7 +156,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): {
     breaker: readBreakerConfig(r),
     admin: {
       address: r.address('ENRICHER_ADMIN_ADDRESS', '127.0.0.1:8081'),
-      token: r.string('ENRICHER_ADMIN_TOKEN'),
+      token: adminTokenOf(r),
     },
     deactivation: {
       dataDir: r.stringOr('ENRICHER_DATA_DIR', './data'),
@@ -168,6 +170,16 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): {
   backpressureWithinDeadline(r, config.export.backpressureMs, config.limits.requestTimeoutMs);
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return { config: deepFreeze(config), defaults: r.defaults };
+}
+
+/** Shortest admin token accepted: 32 characters, e.g. `openssl rand -hex 16` (128 bits); `openssl rand -hex 32` is better. */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/** ENRICHER_ADMIN_TOKEN: unset, or at least ADMIN_TOKEN_MIN_LENGTH characters (a short one can be guessed). Never echoed. */
+function adminTokenOf(r: EnvReader): string | undefined {
+  const token = r.string('ENRICHER_ADMIN_TOKEN');
+  if (token === undefined || token.length >= ADMIN_TOKEN_MIN_LENGTH) return token;
+  return r.fail('ENRICHER_ADMIN_TOKEN', `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters, got ${token.length}; generate one with \`openssl rand -hex 32\``, undefined);
 }
 
 /** ENRICHER_EXPORT_QUEUE_DIR: a directory path (checked for use when the queue opens it at start). */

@@ -87,6 +87,7 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'exporter.sending_queue.concurrency', env: 'ENRICHER_EXPORT_CONCURRENCY', kind: 'integer' },
   { path: 'exporter.sending_queue.backpressure_ms', env: 'ENRICHER_EXPORT_BACKPRESSURE_MS', kind: 'integer' },
   { path: 'exporter.sending_queue.directory', env: 'ENRICHER_EXPORT_QUEUE_DIR', kind: 'string' },
+  { path: 'exporter.sending_queue.lock_stale_seconds', env: 'ENRICHER_EXPORT_QUEUE_LOCK_STALE_SECONDS', kind: 'integer' },
   { path: 'exporter.retry_on_failure.initial_interval_ms', env: 'ENRICHER_EXPORT_RETRY_INITIAL_MS', kind: 'integer' },
   { path: 'exporter.retry_on_failure.max_interval_ms', env: 'ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS', kind: 'integer' },
   { path: 'exporter.retry_on_failure.max_elapsed_time_ms', env: 'ENRICHER_EXPORT_RETRY_MAX_ELAPSED_MS', kind: 'integer' },

@@ -112,6 +112,13 @@ export interface ExportConfig {
    * queue is in memory only.
    */
   readonly queueDir?: string;
+  /**
+   * A queue.lock whose heartbeat has not moved for this long is taken over by
+   * another instance, milliseconds (ENRICHER_EXPORT_QUEUE_LOCK_STALE_SECONDS,
+   * default 15 s). It is also how long an instance restarted in a new container
+   * after a kill -9 may wait for the lock.
+   */
+  readonly queueLockStaleMs: number;
   /** PEM CA bundle trusted for an https:// endpoint instead of the system roots. */
   readonly tlsCaFile?: string;
   /** Compression of export requests. Default gzip (as the Collector's otlp exporter). */

@@ -39,7 +39,7 @@ export function buildDeactivation(options: DeactivationBuildOptions): Deactivati
   });
   const useCase = new Deactivator({
     client,
-    journal: new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir }),
+    journal: new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir, logger }),
     resolver: options.resolver,
     logger, // the Deactivator names itself (component: deactivation)
   });

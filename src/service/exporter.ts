@@ -50,7 +50,7 @@ export function buildExporter(
     },
     shutdownGraceMs,
     // ENRICHER_EXPORT_QUEUE_DIR makes the queue persistent: on disk before the client is acknowledged.
-    store: config.queueDir ? new DiskQueueStore({ dir: config.queueDir, logger: log }) : undefined,
+    store: config.queueDir ? new DiskQueueStore({ dir: config.queueDir, logger: log, lockStaleMs: config.queueLockStaleMs }) : undefined,
     // Batches held for Genesys look-ups count towards the bounds above; their own bound is part of them.
     ...hold,
   });

@@ -34,6 +34,7 @@ describe('admin audit log', () => {
       component: 'audit',
       msg: 'admin request',
       who: tokenFingerprint(TOKEN),
+      client: '127.0.0.1',
       method: 'POST',
       route: '/v1/users/{userId}/deactivate',
       userId: USER,

@@ -67,7 +67,15 @@ describe('configuration from environment variables', () => {
   it('never repeats a secret in its errors', () => {
     const err = catchConfigError({ GENESYS_CLIENT_SECRET: 'hunter2-very-secret', ENRICHER_ADMIN_TOKEN: 'tok-123', ENRICHER_LOG_LEVEL: 'loud' });
     assert.doesNotMatch(err.message, /hunter2|tok-123/);
-    assert.deepEqual(err.problems.map((p) => p.key).sort(), ['ENRICHER_LOG_LEVEL', 'GENESYS_CLIENT_ID']);
+    assert.deepEqual(err.problems.map((p) => p.key).sort(), ['ENRICHER_ADMIN_TOKEN', 'ENRICHER_LOG_LEVEL', 'GENESYS_CLIENT_ID']);
+  });
+
+  it('refuses an admin token shorter than 32 characters, naming the key and never the token', () => {
+    const err = catchConfigError({ ENRICHER_ADMIN_TOKEN: 'x'.repeat(31) });
+    assert.deepEqual(err.problems.map((p) => p.key), ['ENRICHER_ADMIN_TOKEN']);
+    assert.match(err.message, /ENRICHER_ADMIN_TOKEN: must be at least 32 characters, got 31/);
+    assert.doesNotMatch(err.message, /x{31}/);
+    assert.equal(configFromEnv({ ENRICHER_ADMIN_TOKEN: 'x'.repeat(32) }).admin.token, 'x'.repeat(32));
   });
 
   it('keeps the deactivation journal in ./data and runs under 240 Genesys requests a minute by default', () => {

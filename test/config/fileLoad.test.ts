@@ -48,7 +48,7 @@ exporter:
   endpoint: https://jaeger:4317
   sending_queue: { max_spans: 5000, concurrency: 2 }
   retry_on_failure: { initial_interval_ms: 100, max_interval_ms: 1000 }
-admin: { address: 0.0.0.0:8081, token: admin-token }
+admin: { address: 0.0.0.0:8081, token: admin-token-of-at-least-32-characters }
 log_level: debug
 `;
     const fromFile = loadConfig({ env: {}, file: file(yaml) }).config;
@@ -67,7 +67,7 @@ log_level: debug
       ENRICHER_EXPORT_RETRY_INITIAL_MS: '100',
       ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS: '1000',
       ENRICHER_ADMIN_ADDRESS: '0.0.0.0:8081',
-      ENRICHER_ADMIN_TOKEN: 'admin-token',
+      ENRICHER_ADMIN_TOKEN: 'admin-token-of-at-least-32-characters',
       ENRICHER_LOG_LEVEL: 'debug',
     });
     assert.deepEqual(fromFile, fromEnv);
@@ -147,14 +147,14 @@ genesys:
 enrichment:
   source_attribute: "\${env:EMPTY:-agent.id}"
 admin:
-  token: "tok$$en-\${env:GID}"
+  token: "tok$$en-\${env:GID}-of-at-least-32-characters"
 `),
     }).config;
     assert.equal(c.genesys.clientId, 'client-a');
     assert.equal(c.genesys.clientSecret, 'p$ss', 'a substituted value is not scanned again');
     assert.equal(c.genesys.region, 'mypurecloud.de');
     assert.equal(c.enrichment.sourceAttribute, 'agent.id', 'the default also covers an empty variable');
-    assert.equal(c.admin.token, 'tok$en-client-a');
+    assert.equal(c.admin.token, 'tok$en-client-a-of-at-least-32-characters');
   });
 
   it('refuses a variable that is not set and has no default, and other providers, naming them', () => {

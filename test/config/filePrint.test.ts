@@ -90,7 +90,7 @@ describe('the printed configuration fed back through --config', () => {
   });
 
   it('gives the same effective configuration: the example file, with secrets in the environment', () => {
-    const env = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's3cret', ENRICHER_ADMIN_TOKEN: 'adm', ENRICHER_EXPORT_HEADERS: 'authorization=Bearer%20abc,x-scope-orgid=acme' };
+    const env = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 's3cret', ENRICHER_ADMIN_TOKEN: 'adm-0123456789abcdef0123456789abcdef', ENRICHER_EXPORT_HEADERS: 'authorization=Bearer%20abc,x-scope-orgid=acme' };
     for (const format of ['yaml', 'json'] as const) {
       const { first, second } = roundTrip(env, format, EXAMPLE);
       assert.deepEqual(second.config, first.config);
@@ -127,7 +127,7 @@ describe('the printed configuration fed back through --config', () => {
 
 describe('genesys-otel-enricher config', () => {
   it('prints the effective configuration of the example file as YAML in the file\'s layout, secrets as ${env:...} references, and exits 0', async () => {
-    const r = await config(['--config', EXAMPLE], { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'topsecret-value', ENRICHER_ADMIN_TOKEN: 'admintoken-value' });
+    const r = await config(['--config', EXAMPLE], { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'topsecret-value', ENRICHER_ADMIN_TOKEN: 'admintoken-value-0123456789abcdef0123' });
     assert.equal(r.code, 0, r.err);
     const printed = parse(r.out) as { genesys: Record<string, unknown>; admin: Record<string, unknown>; exporter: Record<string, unknown>; cache: Record<string, unknown> };
     assert.equal(printed.genesys.client_id, 'id');

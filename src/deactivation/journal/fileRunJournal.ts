@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { functionOption, intOption, requiredOption, stringOption } from '../../directory/options';
 import { normalizeUserId } from '../../directory/userId';
+import { silentLogger, type Logger } from '../../telemetry/logger';
+import { PrivateFiles, UnsafePathError } from '../../util/privateFiles';
 import { DeactivationError } from '../types';
 import { acquireLock, type HeldLock } from './lockFile';
 import { parseRecord, type JournalRecord } from './records';
@@ -29,6 +31,8 @@ export interface FileRunJournalOptions {
   readonly now?: () => number;
   /** Whether a local process is alive. Default `process.kill(pid, 0)`. */
   readonly isAlive?: (pid: number) => boolean;
+  /** Gets a warning when the journal directory or a journal file is readable by other users. Default silent. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -36,7 +40,8 @@ export interface FileRunJournalOptions {
  * record fsynced before `append` resolves, and an exclusive lock file per
  * user that works across processes (the service and the CLI). Lines a crash
  * tore are skipped on reading, and the next append starts on a fresh line.
- * Files are created mode 0600: they hold the user's name and assignments.
+ * Files are created mode 0600 in 0700 directories (they hold the user's name
+ * and assignments) and never opened through a symbolic link (util/privateFiles).
  */
 export class FileRunJournal implements RunJournal {
   readonly #dir: string;
@@ -44,10 +49,14 @@ export class FileRunJournal implements RunJournal {
   readonly #hostname: string;
   readonly #now: () => number;
   readonly #isAlive: ((pid: number) => boolean) | undefined;
+  readonly #dataDir: string;
+  readonly #files: PrivateFiles;
 
   constructor(options: FileRunJournalOptions) {
     requiredOption(OWNER, 'options', options);
-    this.#dir = join(stringOption(OWNER, 'dataDir', options.dataDir), JOURNAL_SUBDIR);
+    this.#dataDir = stringOption(OWNER, 'dataDir', options.dataDir);
+    this.#dir = join(this.#dataDir, JOURNAL_SUBDIR);
+    this.#files = new PrivateFiles((options.logger ?? silentLogger()).child({ component: 'deactivation/journal' }));
     this.#pid = intOption(OWNER, 'pid', options.pid, process.pid);
     this.#hostname = options.hostname === undefined ? osHostname() : stringOption(OWNER, 'hostname', options.hostname);
     this.#now = functionOption<() => number>(OWNER, 'now', options.now, Date.now);
@@ -69,8 +78,9 @@ export class FileRunJournal implements RunJournal {
     const lockPath = this.lockPathOf(userId);
     let lock: HeldLock;
     try {
-      await fs.mkdir(this.#dir, { recursive: true, mode: 0o700 });
-      const acquired = await acquireLock(lockPath, { pid: this.#pid, hostname: this.#hostname, now: this.#now, isAlive: this.#isAlive });
+      await this.#files.ensureDir(this.#dataDir);
+      await this.#files.ensureDir(this.#dir, true);
+      const acquired = await acquireLock(lockPath, { pid: this.#pid, hostname: this.#hostname, now: this.#now, isAlive: this.#isAlive, files: this.#files });
       if ('busy' in acquired) {
         const by = acquired.holder ? ` (pid ${acquired.holder.pid} on ${acquired.holder.hostname} since ${acquired.holder.at})` : '';
         throw new DeactivationError('run_in_progress', `another run for user ${userId} is in progress${by}; lock file ${lockPath}`);
@@ -80,8 +90,8 @@ export class FileRunJournal implements RunJournal {
       throw asJournalError(err, 'could not lock the journal');
     }
     try {
-      const { records, endsWithNewline } = await readJournal(path);
-      return new FileJournalSession(path, this.#dir, records, endsWithNewline, lock);
+      const { records, endsWithNewline } = await readJournal(path, this.#files);
+      return new FileJournalSession(path, this.#dir, records, endsWithNewline, lock, this.#files);
     } catch (err) {
       await lock.release().catch(() => undefined);
       throw asJournalError(err, 'could not read the journal');
@@ -90,7 +100,7 @@ export class FileRunJournal implements RunJournal {
 
   async read(userId: string): Promise<readonly JournalRecord[]> {
     try {
-      return (await readJournal(this.pathOf(userId))).records;
+      return (await readJournal(this.pathOf(userId), this.#files)).records;
     } catch (err) {
       throw asJournalError(err, 'could not read the journal');
     }
@@ -107,6 +117,7 @@ class FileJournalSession implements JournalSession {
     readonly records: readonly JournalRecord[],
     private endsWithNewline: boolean,
     private readonly lock: HeldLock,
+    private readonly files: PrivateFiles,
   ) {}
 
   async append(record: JournalRecord): Promise<void> {
@@ -135,18 +146,18 @@ class FileJournalSession implements JournalSession {
 
   async #handle(): Promise<fs.FileHandle> {
     if (this.#file) return this.#file;
-    const existed = await fs.stat(this.path).then(() => true, () => false);
-    this.#file = await fs.open(this.path, 'a', 0o600);
+    const existed = await fs.lstat(this.path).then(() => true, () => false);
+    this.#file = await this.files.open(this.path, 'append');
     // A new file's directory entry must be durable too, or a crash could lose the whole journal.
     if (!existed) await syncDirectory(this.dir);
     return this.#file;
   }
 }
 
-async function readJournal(path: string): Promise<{ records: JournalRecord[]; endsWithNewline: boolean }> {
+async function readJournal(path: string, files: PrivateFiles): Promise<{ records: JournalRecord[]; endsWithNewline: boolean }> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = (await files.readFile(path)).toString('utf8');
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return { records: [], endsWithNewline: true };
     throw err;
@@ -178,6 +189,7 @@ function checkedId(userId: string): string {
 
 function asJournalError(err: unknown, what: string): DeactivationError {
   if (err instanceof DeactivationError) return err;
+  if (err instanceof UnsafePathError) return new DeactivationError('journal_error', `${what}: ${err.message}`);
   const code = typeof err === 'object' && err !== null ? (err as { code?: string }).code : undefined;
   return new DeactivationError('journal_error', `${what}${code ? ` (${code})` : ''}`);
 }

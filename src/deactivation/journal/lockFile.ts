@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import type { PrivateFiles } from '../../util/privateFiles';
 
 /** Who holds a lock; the lock file's whole content, as JSON. */
 export interface LockOwner {
@@ -31,6 +32,8 @@ export interface LockIdentity {
   readonly now: () => number;
   /** Whether a process of this host is alive. Default: `process.kill(pid, 0)`. */
   readonly isAlive?: (pid: number) => boolean;
+  /** Reads lock files without following a symbolic link (a planted link is refused, never read or written through). */
+  readonly files: PrivateFiles;
 }
 
 /**
@@ -48,13 +51,13 @@ export async function acquireLock(path: string, identity: LockIdentity): Promise
   let holder: LockOwner | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     const owner: LockOwner = { pid: identity.pid, hostname: identity.hostname, at: new Date(identity.now()).toISOString(), token: randomUUID() };
-    if (await tryCreate(path, owner)) return held(path, owner);
-    const read = await readOwner(path);
+    if (await tryCreate(path, owner)) return held(path, owner, identity.files);
+    const read = await readOwner(path, identity.files);
     if (read === 'missing') continue; // released meanwhile
     holder = read === 'unreadable' ? undefined : read;
     const stale = holder === undefined || (holder.hostname === identity.hostname && !isAlive(holder.pid));
     if (!stale) return { busy: true, holder };
-    await breakStale(path, holder);
+    await breakStale(path, holder, identity.files);
   }
   return { busy: true, holder };
 }
@@ -101,10 +104,10 @@ async function createInPlace(path: string, owner: LockOwner): Promise<boolean> {
   return true;
 }
 
-async function readOwner(path: string): Promise<LockOwner | 'missing' | 'unreadable'> {
+async function readOwner(path: string, files: PrivateFiles): Promise<LockOwner | 'missing' | 'unreadable'> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = (await files.readFile(path)).toString('utf8');
   } catch (err) {
     if (codeOf(err) === 'ENOENT') return 'missing';
     throw err;
@@ -120,7 +123,7 @@ async function readOwner(path: string): Promise<LockOwner | 'missing' | 'unreada
   return 'unreadable';
 }
 
-async function breakStale(path: string, stale: LockOwner | undefined): Promise<void> {
+async function breakStale(path: string, stale: LockOwner | undefined, files: PrivateFiles): Promise<void> {
   const aside = `${path}.${randomUUID()}.stale`;
   try {
     await fs.rename(path, aside);
@@ -128,7 +131,7 @@ async function breakStale(path: string, stale: LockOwner | undefined): Promise<v
     if (codeOf(err) === 'ENOENT') return; // someone else broke it first
     throw err;
   }
-  const moved = await readOwner(aside);
+  const moved = await readOwner(aside, files);
   const same = stale === undefined ? moved === 'unreadable' : typeof moved === 'object' && moved.token === stale.token;
   if (!same) {
     // We moved a fresh lock someone took after our read: put it back unless yet another one took its place.
@@ -137,14 +140,14 @@ async function breakStale(path: string, stale: LockOwner | undefined): Promise<v
   await fs.rm(aside, { force: true });
 }
 
-function held(path: string, owner: LockOwner): HeldLock {
+function held(path: string, owner: LockOwner, files: PrivateFiles): HeldLock {
   let released = false;
   return {
     owner,
     async release() {
       if (released) return;
       released = true;
-      const current = await readOwner(path);
+      const current = await readOwner(path, files);
       if (typeof current === 'object' && current.token === owner.token) await fs.rm(path, { force: true });
     },
   };

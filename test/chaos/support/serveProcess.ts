@@ -21,24 +21,30 @@ export interface ServeProcess {
   output(): string;
 }
 
-/** How to run it other than as this test runs: another working directory, entry file, or user. */
+/** How to run it other than as this test runs: another working directory, entry file, user, or under a wrapper command. */
 export interface ServeSpawnOptions {
   /** The compiled CLI, relative to `cwd` or absolute; default this build's. */
   readonly main?: string;
   readonly cwd?: string;
   readonly uid?: number;
   readonly gid?: number;
+  /** A command that runs it, e.g. `['unshare', '--pid', '--fork']` (then `child` is the wrapper). */
+  readonly wrapper?: readonly string[];
 }
 
 /** `serve` as a child process with its output collected; not yet started. */
 export function spawnServe(env: Record<string, string>, options: ServeSpawnOptions = {}): ChildProcess {
-  const { main = MAIN, cwd, uid, gid } = options;
-  return spawn(process.execPath, [main, 'serve'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd, uid, gid });
+  const { main = MAIN, cwd, uid, gid, wrapper = [] } = options;
+  const [command, ...args] = [...wrapper, process.execPath, main, 'serve'];
+  return spawn(command!, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd, uid, gid });
 }
 
-/** Starts `serve` (log level info or lower) and resolves once it logged that it started; rejects if it exits or takes over `timeoutMs`. */
-export async function startServe(env: Record<string, string>, timeoutMs = 15_000, options: ServeSpawnOptions = {}): Promise<ServeProcess> {
-  const child = spawnServe(env, options);
+/**
+ * Starts `serve` (log level info or lower) and resolves once it logged that it started; rejects if it exits or takes over `timeoutMs`.
+ * `options` may be just a wrapper command (see ServeSpawnOptions.wrapper).
+ */
+export async function startServe(env: Record<string, string>, timeoutMs = 15_000, options: ServeSpawnOptions | readonly string[] = {}): Promise<ServeProcess> {
+  const child = spawnServe(env, isWrapper(options) ? { wrapper: options } : options);
   let out = '';
   let err = '';
   const records: Array<Record<string, unknown>> = [];
@@ -95,4 +101,8 @@ export async function waitForLog(proc: ServeProcess, predicate: (r: Record<strin
     if (Date.now() > deadline) throw new Error(`log record not seen within ${timeoutMs} ms\n${proc.output()}`);
     await Promise.race([once(proc.child, 'log'), proc.exited, new Promise((r) => setTimeout(r, 500))]);
   }
+}
+
+function isWrapper(options: ServeSpawnOptions | readonly string[]): options is readonly string[] {
+  return Array.isArray(options);
 }

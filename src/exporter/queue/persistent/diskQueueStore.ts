@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import type { TraceBatch } from '../../../pipeline/consumer';
 import type { Logger } from '../../../telemetry/logger';
+import { PrivateFiles } from '../../../util/privateFiles';
 import type { PersistentQueueStats } from '../stats';
 import type { QueueStore, StoredBatch } from '../store';
-import { lockDir } from './dirLock';
+import { DIR_LOCK_DEFAULTS, lockDir } from './dirLock';
 import { type AppendHooks, GroupCommitAppender } from './groupCommit';
 import { PersistedBatch } from './persistedBatch';
 import { type Recovery, recover } from './recovery';
@@ -11,17 +11,23 @@ import type { Segment } from './segment';
 
 /** Options of {@link DiskQueueStore}. */
 export interface DiskQueueStoreOptions {
-  /** Directory of the segment files; created if missing. One process per directory (a queue.lock file enforces it). */
+  /**
+   * Directory of the segment files; created (0700) if missing. Files are created
+   * 0600 and never opened through a symbolic link. One instance per directory,
+   * across pid namespaces and hosts sharing it (a queue.lock with a heartbeat enforces it).
+   */
   readonly dir: string;
   readonly logger: Logger;
   /** A segment is sealed and a new one started once it reaches this size, bytes. Default 8 MiB. */
   readonly segmentBytes?: number;
+  /** A queue.lock whose heartbeat stopped this long ago is taken over, milliseconds. Default 15 000. */
+  readonly lockStaleMs?: number;
 }
 
 /** Default segment size, bytes. */
-export const DISK_STORE_DEFAULTS = Object.freeze({ segmentBytes: 8 * 1024 * 1024 });
+export const DISK_STORE_DEFAULTS = Object.freeze({ segmentBytes: 8 * 1024 * 1024, lockStaleMs: DIR_LOCK_DEFAULTS.staleMs });
 
-type Counters = { -readonly [K in keyof PersistentQueueStats]: number };
+type Counters = { -readonly [K in Exclude<keyof PersistentQueueStats, 'diskBytes'>]: number };
 
 /**
  * The persistent queue's store: a write-ahead log of the accepted batches in
@@ -38,9 +44,12 @@ export class DiskQueueStore implements QueueStore {
   private readonly segments = new Set<Segment>();
   private readonly counters: Counters = {
     persistedBatches: 0, persistedSpans: 0, persistedBytes: 0, syncs: 0, writeFailures: 0,
-    replayedBatches: 0, replayedSpans: 0, corruptedRecords: 0, truncatedBytes: 0, segments: 0, diskBytes: 0,
+    replayedBatches: 0, replayedSpans: 0, corruptedRecords: 0, truncatedBytes: 0, segments: 0,
   };
   private readonly loggedErrors = new Set<string>();
+  private readonly files: PrivateFiles;
+  /** Set when another instance took the directory over: nothing more is written. */
+  private lockLost = false;
   private appender?: GroupCommitAppender;
   private unlock?: () => Promise<void>;
   private closing?: Promise<void>;
@@ -53,6 +62,7 @@ export class DiskQueueStore implements QueueStore {
       throw new Error(`DiskQueueStore: segmentBytes must be a positive integer, got ${this.segmentBytes}`);
     }
     this.log = options.logger.child({ component: 'exporter/queue/persistent', dir: options.dir });
+    this.files = new PrivateFiles(this.log);
   }
 
   /** Locks the directory, recovers it and resolves with the batches not yet delivered. */
@@ -60,21 +70,26 @@ export class DiskQueueStore implements QueueStore {
     const { dir } = this.options;
     if (this.appender || this.closing) throw new Error('DiskQueueStore: open only once');
     try {
-      await mkdir(dir, { recursive: true });
-      this.unlock = await lockDir(dir);
+      await this.files.ensureDir(dir);
+      this.unlock = await lockDir(dir, {
+        files: this.files,
+        logger: this.log,
+        staleMs: this.options.lockStaleMs,
+        onLost: () => (this.lockLost = true),
+      });
     } catch (err) {
       throw new Error(`persistent queue directory ${dir} is not usable: ${messageOf(err)}`);
     }
     const hooks = this.hooks();
     let found: Recovery;
     try {
-      found = await recover(dir, hooks);
+      found = await recover(dir, hooks, this.files);
     } catch (err) {
       await this.unlock();
       throw new Error(`persistent queue directory ${dir} could not be recovered: ${messageOf(err)}`);
     }
     for (const segment of found.segments) hooks.onSegment(segment);
-    this.appender = new GroupCommitAppender(dir, found.nextSeq, this.segmentBytes, hooks);
+    this.appender = new GroupCommitAppender(dir, found.nextSeq, this.segmentBytes, hooks, this.files);
     this.report(found);
     return found.entries;
   }
@@ -82,6 +97,7 @@ export class DiskQueueStore implements QueueStore {
   /** Resolves once the batch is on disk and synced; rejects (with the I/O error) if it could not be. */
   async append(batch: TraceBatch): Promise<StoredBatch> {
     if (!this.appender || this.closing) throw new Error('persistent queue is not open');
+    if (this.lockLost) throw new Error('persistent queue: another instance took the directory over');
     try {
       return await this.appender.append(batch);
     } catch (err) {
@@ -93,6 +109,7 @@ export class DiskQueueStore implements QueueStore {
 
   ack(entry: StoredBatch): void {
     if (!(entry instanceof PersistedBatch)) throw new Error('DiskQueueStore: ack of a batch it does not hold');
+    if (this.lockLost) return; // the files are the new holder's now: a duplicate send at most
     entry.segment.ack(entry.seq);
   }
 
@@ -107,7 +124,10 @@ export class DiskQueueStore implements QueueStore {
   }
 
   stats(): PersistentQueueStats {
-    return { ...this.counters };
+    // Summed from the segments rather than counted up and down: a write cut short (ENOSPC) changes a size by an unknown amount.
+    let diskBytes = 0;
+    for (const segment of this.segments) diskBytes += segment.size;
+    return { ...this.counters, diskBytes };
   }
 
   private hooks(): AppendHooks {
@@ -116,18 +136,15 @@ export class DiskQueueStore implements QueueStore {
       onSegment: (segment) => {
         this.segments.add(segment);
         c.segments = this.segments.size;
-        c.diskBytes += segment.size;
       },
       onRemoved: (segment) => {
         if (!this.segments.delete(segment)) return;
         c.segments = this.segments.size;
-        c.diskBytes -= segment.size;
       },
       onCommit: (records, spans, bytes) => {
         c.persistedBatches += records;
         c.persistedSpans += spans;
         c.persistedBytes += bytes;
-        c.diskBytes += bytes;
         c.syncs++;
         this.loggedErrors.delete('write'); // writes work again: log the next failure too
       },

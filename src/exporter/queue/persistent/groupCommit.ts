@@ -1,9 +1,10 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { TraceBatch } from '../../../pipeline/consumer';
 import { fsyncDir, writeFully } from './files';
 import { PersistedBatch } from './persistedBatch';
 import { encodeRecordHeader } from './record';
 import { Segment, type SegmentHooks } from './segment';
+import type { PrivateFiles } from '../../../util/privateFiles';
 
 interface Pending {
   readonly seq: number;
@@ -39,6 +40,7 @@ export class GroupCommitAppender {
     /** A segment is sealed once it reaches this size, bytes. */
     private readonly segmentBytes: number,
     private readonly hooks: AppendHooks,
+    private readonly files: PrivateFiles,
   ) {}
 
   /** Resolves once the batch is written and synced; rejects if it could not be. */
@@ -80,9 +82,15 @@ export class GroupCommitAppender {
     const bytes = Buffer.concat(parts);
     const handle = this.active!.handle;
     const at = segment.size;
-    segment.size += bytes.length; // counted even if the write fails part-way: the file may have grown
-    await writeFully(handle, bytes, at);
-    await handle.datasync(); // data and size; fdatasync skips only timestamps
+    segment.size += bytes.length;
+    try {
+      await writeFully(handle, bytes, at);
+      await handle.datasync(); // data and size; fdatasync skips only timestamps
+    } catch (err) {
+      // A write cut short (ENOSPC) grew the file by anything from nothing to all of it: count what is there.
+      segment.size = await handle.stat().then((st) => st.size, () => segment.size);
+      throw err;
+    }
     this.hooks.onCommit(group.length, spans, bytes.length);
   }
 
@@ -90,8 +98,8 @@ export class GroupCommitAppender {
   private async segmentFor(seq: number): Promise<Segment> {
     if (this.active && this.active.segment.size >= this.segmentBytes) await this.rollOver();
     if (this.active) return this.active.segment;
-    const segment = new Segment(this.dir, seq, { size: 0, live: 0, sealed: false }, this.hooks);
-    const handle = await open(segment.logPath, 'wx');
+    const segment = new Segment(this.dir, seq, { size: 0, live: 0, sealed: false }, this.hooks, this.files);
+    const handle = await this.files.open(segment.logPath, 'readwrite', true);
     try {
       await fsyncDir(this.dir); // the new file's name must survive a crash as well as its contents
     } catch (err) {

@@ -1,4 +1,5 @@
-import { readdir, readFile, truncate } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import type { PrivateFiles } from '../../../util/privateFiles';
 import { scanAcks } from './ackEntry';
 import { ackBaseOf, ackFileName, inDir, segmentBaseOf, unlinkIfExists } from './files';
 import { PersistedBatch } from './persistedBatch';
@@ -29,7 +30,7 @@ export interface Recovery {
  * appended after garbage); damaged records are skipped and counted; fully
  * delivered segments and orphaned ack files are deleted.
  */
-export async function recover(dir: string, hooks: SegmentHooks): Promise<Recovery> {
+export async function recover(dir: string, hooks: SegmentHooks, files: PrivateFiles): Promise<Recovery> {
   const names = await readdir(dir);
   const bases = names.map(segmentBaseOf).filter((b): b is number => b !== undefined).sort((a, b) => a - b);
   const live = new Set(bases);
@@ -39,7 +40,7 @@ export async function recover(dir: string, hooks: SegmentHooks): Promise<Recover
   }
   const result: Tally = { segments: [], entries: [], nextSeq: 1, corruptedRecords: 0, corruptedAcks: 0, truncatedBytes: 0, deliveredSegments: 0 };
   for (const base of bases) {
-    const segment = await recoverSegment(dir, base, hooks, result);
+    const segment = await recoverSegment(dir, base, hooks, files, result);
     if (segment) result.segments.push(segment);
   }
   return result;
@@ -48,17 +49,14 @@ export async function recover(dir: string, hooks: SegmentHooks): Promise<Recover
 /** A Recovery being filled in. */
 type Tally = { -readonly [K in keyof Recovery]: Recovery[K] };
 
-async function recoverSegment(dir: string, base: number, hooks: SegmentHooks, tally: Tally): Promise<Segment | undefined> {
-  const segment = new Segment(dir, base, { size: 0, live: 0, sealed: true }, hooks);
+async function recoverSegment(dir: string, base: number, hooks: SegmentHooks, files: PrivateFiles, tally: Tally): Promise<Segment | undefined> {
+  const segment = new Segment(dir, base, { size: 0, live: 0, sealed: true }, hooks, files);
   tally.nextSeq = Math.max(tally.nextSeq, base + 1); // even an empty segment's name is taken
-  const buf = await readFile(segment.logPath);
+  const buf = await files.readFile(segment.logPath);
   const scan = scanSegment(buf);
   tally.corruptedRecords += scan.corrupted;
-  if (scan.validEnd < buf.length) {
-    await truncate(segment.logPath, scan.validEnd);
-    tally.truncatedBytes += buf.length - scan.validEnd;
-  }
-  const acked = await readAcks(dir, base, tally);
+  await trim(segment.logPath, files, buf.length, scan.validEnd, tally);
+  const acked = await readAcks(dir, base, files, tally);
   for (const record of scan.records) {
     tally.nextSeq = Math.max(tally.nextSeq, record.seq + 1);
     if (acked.has(record.seq)) continue;
@@ -75,20 +73,29 @@ async function recoverSegment(dir: string, base: number, hooks: SegmentHooks, ta
   return undefined;
 }
 
-async function readAcks(dir: string, base: number, tally: Tally): Promise<Set<number>> {
+async function readAcks(dir: string, base: number, files: PrivateFiles, tally: Tally): Promise<Set<number>> {
   const file = inDir(dir, ackFileName(base));
   let buf: Buffer;
   try {
-    buf = await readFile(file);
+    buf = await files.readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
     throw err;
   }
   const scan = scanAcks(buf);
   tally.corruptedAcks += scan.corrupted;
-  if (scan.validEnd < buf.length) {
-    await truncate(file, scan.validEnd); // acks are appended: keep entries aligned
-    tally.truncatedBytes += buf.length - scan.validEnd;
-  }
+  await trim(file, files, buf.length, scan.validEnd, tally); // acks are appended: keep entries aligned
   return scan.acked;
+}
+
+/** Cuts a torn tail off a file (through a handle, never a symbolic link): nothing is ever appended after garbage. */
+async function trim(file: string, files: PrivateFiles, length: number, validEnd: number, tally: Tally): Promise<void> {
+  if (validEnd >= length) return;
+  const handle = await files.open(file, 'readwrite');
+  try {
+    await handle.truncate(validEnd);
+  } finally {
+    await handle.close();
+  }
+  tally.truncatedBytes += length - validEnd;
 }

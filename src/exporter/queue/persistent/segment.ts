@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { PrivateFiles } from '../../../util/privateFiles';
 import { encodeAcks } from './ackEntry';
 import { ackFileName, inDir, segmentFileName, unlinkIfExists, writeFully } from './files';
 
@@ -26,6 +27,8 @@ export class Segment {
     readonly base: number,
     init: { size: number; live: number; sealed: boolean },
     private readonly hooks: SegmentHooks,
+    /** Opens the ack file (never through a symbolic link, created 0600). */
+    private readonly files: PrivateFiles,
   ) {
     this.size = init.size;
     this.live = init.live;
@@ -100,7 +103,7 @@ export class Segment {
     const seqs = this.pendingAcks.splice(0);
     if (seqs.length === 0 || this.removal) return;
     try {
-      this.ackHandle ??= await open(this.ackPath, 'a');
+      this.ackHandle ??= await this.files.open(this.ackPath, 'append');
       await writeFully(this.ackHandle, encodeAcks(seqs), null);
     } catch (err) {
       this.hooks.onError(err, 'could not record delivered batches (they may be sent again after a restart)');

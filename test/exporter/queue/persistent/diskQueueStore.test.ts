@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFile, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, readlink, rename, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DiskQueueStore, RECORD_HEADER_BYTES, type DiskQueueStoreOptions } from '../../../../src/exporter/queue/persistent/index';
@@ -143,24 +143,84 @@ describe('DiskQueueStore after a restart', () => {
 });
 
 describe('DiskQueueStore directory lock', () => {
-  it('refuses a directory another live process holds, naming it', async () => {
+  const STALE_MS = 1_000;
+  const lockFile = (dir: string) => path.join(dir, 'queue.lock');
+  /** A lock as another instance writes it: JSON naming the instance, with a heartbeat. */
+  const foreignLock = (fields: Record<string, unknown>) =>
+    JSON.stringify({ instance: 'other-instance', pid: 1, hostname: 'elsewhere', startedAt: new Date().toISOString(), heartbeatAt: new Date().toISOString(), beat: 0, ...fields });
+
+  it('refuses a second instance while the first holds the directory (its heartbeat moves), naming the holder', async () => {
     const dir = await freshDir();
-    await writeFile(path.join(dir, 'queue.lock'), String(process.ppid)); // alive: it runs this test
-    await assert.rejects(new DiskQueueStore({ dir, logger: silentLogger() }).open(), /in use by process \d+/);
+    const { store } = await opened(dir, { lockStaleMs: STALE_MS });
+    const holder = JSON.parse(await readFile(lockFile(dir), 'utf8'));
+    const started = Date.now();
+    await assert.rejects(new DiskQueueStore({ dir, logger: silentLogger(), lockStaleMs: STALE_MS }).open(), new RegExp(`in use by instance ${holder.instance} \\(pid ${process.pid}`));
+    assert.ok(Date.now() - started < STALE_MS, 'refused as soon as a heartbeat was seen');
+    await store.append(namedBatch('still mine'));
   });
 
-  it('takes over the lock of a process that is gone (kill -9)', async () => {
+  it('takes over at once the lock of a process of this pid namespace that is gone (kill -9), and says so', async () => {
     const dir = await freshDir();
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-    await writeFile(path.join(dir, 'queue.lock'), dead);
-    const { store } = await opened(dir);
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    const { bootId, pidNs } = await readProcIdentity();
+    await writeFile(lockFile(dir), foreignLock({ pid: dead, bootId, pidNs }));
+    const { logger, records } = recordingLogger();
+    const started = Date.now();
+    const { store } = await opened(dir, { logger, lockStaleMs: 60_000 });
+    assert.ok(Date.now() - started < 5_000, 'no need to wait for the heartbeat to go stale');
     await store.append(namedBatch('a'));
+    const warning = records.find((r) => r.msg === 'persistent queue: took over a stale lock (its holder is gone or its heartbeat stopped)');
+    assert.equal((warning?.previous as { pid?: number })?.pid, dead, 'the log names the previous holder');
+  });
+
+  it('takes over a lock from another pid namespace or host only once its heartbeat has stood still for the staleness period', async () => {
+    const dir = await freshDir();
+    await writeFile(lockFile(dir), foreignLock({ bootId: 'another-boot', pidNs: 'pid:[1]' }));
+    const started = Date.now();
+    const { store } = await opened(dir, { lockStaleMs: STALE_MS });
+    assert.ok(Date.now() - started >= STALE_MS, `took it after ${Date.now() - started} ms, staleness ${STALE_MS} ms`);
+    await store.append(namedBatch('a'));
+    assert.notEqual(JSON.parse(await readFile(lockFile(dir), 'utf8')).instance, 'other-instance');
+  });
+
+  it('takes over a lock it cannot read (a bare pid from an older version) after the staleness period', async () => {
+    const dir = await freshDir();
+    await writeFile(lockFile(dir), '1');
+    const { store } = await opened(dir, { lockStaleMs: STALE_MS });
+    await store.append(namedBatch('a'));
+  });
+
+  it('stops writing once another instance took the directory over while this one was stalled', async () => {
+    const dir = await freshDir();
+    const { logger, records } = recordingLogger();
+    const { store } = await opened(dir, { logger, lockStaleMs: 200 });
+    await store.append(namedBatch('before'));
+    await rename(lockFile(dir), path.join(dir, 'gone.lock')); // what a takeover does to the old holder's file
+    await writeFile(lockFile(dir), foreignLock({}));
+    await waitFor(() => records.some((r) => r.level === 50 && /another instance took the lock over/.test(String(r.msg))));
+    await assert.rejects(store.append(namedBatch('after')), /another instance took the directory over/);
+    await store.close();
+    assert.equal(JSON.parse(await readFile(lockFile(dir), 'utf8')).instance, 'other-instance', 'close leaves the new holder\'s lock alone');
   });
 
   it('releases the lock on close', async () => {
     const dir = await freshDir();
     const { store } = await opened(dir);
     await store.close();
-    assert.deepEqual((await readdir(dir)).filter((n) => n === 'queue.lock'), []);
+    assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('queue.lock')), []);
   });
 });
+
+async function readProcIdentity(): Promise<{ bootId?: string; pidNs?: string }> {
+  const bootId = await readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((s) => s.trim(), () => undefined);
+  const pidNs = await readlink('/proc/self/ns/pid').catch(() => undefined);
+  return { bootId, pidNs };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
