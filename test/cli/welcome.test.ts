@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildOrg, DEMO_SEED } from '../../src/simulator/org/seed';
 import { startServe, type ServeProcess } from '../chaos/support/serveProcess';
 
-const TOKEN = 'welcome-test-token';
+const TOKEN = 'welcome-test-token-0123456789abcdef';
 const org = buildOrg({ seed: DEMO_SEED, demo: true }).org;
 
 /** Runs one printed command line in bash, as a user pasting it would. */

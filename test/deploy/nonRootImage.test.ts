@@ -25,7 +25,7 @@ const madeDirs = runtime.instructions
   .filter((i) => i.keyword === 'RUN' && /\bmkdir -p\b/.test(i.args))
   .flatMap((i) => /mkdir -p ((?:\/\S+\s*)+)/.exec(i.args)![1]!.trim().split(/\s+/));
 const composeEnv = serviceEnv(service(loadCompose(), 'enricher'));
-const ADMIN_TOKEN = 'non-root-test-token';
+const ADMIN_TOKEN = 'non-root-test-token-0123456789abcdef';
 const asRoot = process.getuid?.() === 0;
 const nobody = asRoot ? { uid: Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' })) } : undefined;
 

@@ -54,7 +54,7 @@ describe('README.md', () => {
 
   it('walks through start, a span, a deactivation and the span saying inactive', () => {
     const walk = readme.slice(readme.indexOf('## Five minutes with the enricher'), readme.indexOf('## Deploying'));
-    for (const step of ['ENRICHER_ADMIN_TOKEN=change-me npm start', 'span 00853c04', '"dryRun": true', '"reason": "Voluntary"', 'genesys.user.state="inactive"']) {
+    for (const step of ['ENRICHER_ADMIN_TOKEN=walkthrough-token-change-me-0123456789 npm start', 'span 00853c04', '"dryRun": true', '"reason": "Voluntary"', 'genesys.user.state="inactive"']) {
       assert.ok(walk.includes(step), `the walkthrough has ${step}`);
     }
     assert.ok(readme.indexOf('## Five minutes with the enricher') < readme.indexOf('## Deploying'));

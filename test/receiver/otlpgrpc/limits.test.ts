@@ -153,6 +153,6 @@ describe('OtlpGrpcReceiver limits', () => {
   it('a refusal of the next stage is counted under its code', async () => {
     const { receiver, client } = await start({ consumeTraces: () => Promise.reject(new PipelineError('resource_exhausted', 'sending queue is full', 1000)) });
     assert.equal((await client.export(request())).code, grpc.status.UNAVAILABLE);
-    assert.deepEqual(receiver.stats().refused, { resource_exhausted: 1 });
+    assert.deepEqual(receiver.stats().refused, { queue_full: 1 });
   });
 });
