@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConfigProblem } from './errors';
 import type { Config } from './types';
@@ -49,7 +49,7 @@ export function unwritableDirectories(dirs: readonly DirectoryToWrite[]): Config
     const resolved = path.resolve(dir);
     const where = resolved === dir ? `"${dir}"` : `"${dir}" (${resolved})`;
     try {
-      mkdirSync(resolved, { recursive: true, mode: 0o700 });
+      makeDirectory(resolved);
       const probe = path.join(resolved, `.write-check-${process.pid}`);
       writeFileSync(probe, '', { flag: 'wx' });
       rmSync(probe, { force: true });
@@ -63,4 +63,25 @@ export function unwritableDirectories(dirs: readonly DirectoryToWrite[]): Config
     }
   }
   return problems;
+}
+
+/**
+ * `mkdir -p`, one level at a time from the nearest existing ancestor. Node's
+ * own `recursive: true` never returns for some paths (under /proc it loops on
+ * ENOENT), which would hang the start-up it is meant to protect.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    try {
+      if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) throw err;
+      missing.unshift(at);
+      at = path.dirname(at);
+    }
+  }
+  for (const level of missing) mkdirSync(level, { mode: 0o700 });
 }

@@ -89,3 +89,24 @@ describe('demo-traffic', () => {
     }
   });
 });
+
+describe('demo', () => {
+  it('prints the banner with what traffic goes where, and logs its own shutdown', async () => {
+    const child = spawn(process.execPath, [MAIN, 'demo'], {
+      env: { PATH: process.env.PATH ?? '', ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:0', ENRICHER_OTLP_HTTP_ADDRESS: '127.0.0.1:0', ENRICHER_ADMIN_ADDRESS: '127.0.0.1:0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const deadline = Date.now() + 30_000;
+    while (!/genesys\.user\.lookup=not_found, as intended/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(stdout, /is running on the BUILT-IN GENESYS SIMULATOR/);
+    assert.match(stdout, /demo traffic: 2 traces\/s to http:\/\/127\.0\.0\.1:\d+ \(OTLP\/gRPC\)/);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stdout);
+    const msgs = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    const order = ['demo stopping: traffic first, then the service drains', 'demo traffic stopped', 'stopped'].map((m) => msgs.indexOf(m));
+    assert.ok(order.every((i) => i >= 0) && order[0]! < order[1]! && order[1]! < order[2]!, `shutdown logged in order: ${msgs.join(' | ')}`);
+  });
+});

@@ -150,7 +150,7 @@ describe('OtlpGrpcReceiver limits', () => {
     await new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 2_000, (err) => (err ? reject(err) : resolve())));
   });
 
-  it('a refusal of the next stage is counted under its code', async () => {
+  it('a refusal of the next stage is counted under its reason: a full queue as queue_full, answered UNAVAILABLE', async () => {
     const { receiver, client } = await start({ consumeTraces: () => Promise.reject(new PipelineError('resource_exhausted', 'sending queue is full', 1000)) });
     assert.equal((await client.export(request())).code, grpc.status.UNAVAILABLE);
     assert.deepEqual(receiver.stats().refused, { queue_full: 1 });
