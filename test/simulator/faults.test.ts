@@ -20,6 +20,22 @@ describe('simulator fault switches', () => {
     assert.equal(s.sim.faults.rateLimitBurst?.count, 0);
   });
 
+  it('answers every Nth API request 429 with the chosen Retry-After for as long as rateLimitEvery is set (PUT /__sim/faults too)', async () => {
+    const response = await fetch(`${s.sim.url}/__sim/faults`, { method: 'PUT', body: JSON.stringify({ rateLimitEvery: { every: 3, retryAfterSeconds: 42 } }) });
+    assert.equal(response.status, 200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const answer = await s.users.getUser(s.sim.org.active[0]).then(
+        () => 200,
+        (err: { status?: number; headers?: Record<string, string> }) => (assert.equal(err.headers?.['retry-after'], '42'), err.status ?? 0),
+      );
+      statuses.push(answer);
+    }
+    assert.deepEqual(statuses, [200, 200, 429, 200, 200, 429, 200]);
+    const bad = await fetch(`${s.sim.url}/__sim/faults`, { method: 'PUT', body: JSON.stringify({ rateLimitEvery: { every: 0, retryAfterSeconds: 1 } }) });
+    assert.equal(bad.status, 400);
+  });
+
   it('does not spend the burst on OAuth', async () => {
     s.sim.faults.rateLimitBurst = { count: 1, retryAfterSeconds: 1 };
     await s.client.loginClientCredentialsGrant(s.sim.clientId, s.sim.clientSecret);
