@@ -1,6 +1,7 @@
 import type { Resolution } from '../../directory/types';
 import type { HoldRelease, PendingEnrichment, TraceBatch } from '../../pipeline/consumer';
 import { withinBudget } from './waitFor';
+import { sleep } from '../../util/sleep';
 
 /** Why a held batch stopped waiting by itself. */
 export type HoldEnd = 'resolved' | 'hold_expired' | 'breaker_open';
@@ -112,7 +113,7 @@ export class HeldEnrichment implements PendingEnrichment {
       }
       // Some came back failed (throttled past the client's budget, 5xx, queue full): ask again.
       const pause = Math.min(FIRST_RETRY_MS * 2 ** retry, MAX_RETRY_MS, this.#deadline - this.#context.now());
-      if (pause > 0 && !(await this.#sleep(pause))) return 'hold_expired';
+      if (pause > 0 && !(await sleep(pause, this.#stop.signal))) return 'hold_expired';
       if (this.#context.genesysDown()) return 'breaker_open';
       lookups = this.#context.resolve(this.#nextIds());
     }
@@ -151,22 +152,6 @@ export class HeldEnrichment implements PendingEnrichment {
       const onStop = () => resolve(undefined);
       signal.addEventListener('abort', onStop, { once: true });
       work.then(resolve, () => resolve(undefined)).finally(() => signal.removeEventListener('abort', onStop));
-    });
-  }
-
-  #sleep(ms: number): Promise<boolean> {
-    const signal = this.#stop.signal;
-    return new Promise((resolve) => {
-      const onStop = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onStop);
-        resolve(true);
-      }, ms);
-      timer.unref();
-      signal.addEventListener('abort', onStop, { once: true });
     });
   }
 }
