@@ -1,8 +1,10 @@
 import type { DeactivationConfig, GenesysConfig } from '../config/types';
 import { Deactivator, FileRunJournal } from '../deactivation/index';
-import { RequestRateLimiter, type CachedIdentityResolver } from '../directory/index';
+import type { IdentityCache } from '../deactivation/steps/types';
+import { RequestRateLimiter } from '../directory/index';
 import type { Logger } from '../telemetry/logger';
 import { type GenesysTarget, genesysClientFor } from './directory';
+import { type FleetParts, fleetLimiter } from './fleet';
 
 export interface DeactivationParts {
   readonly useCase: Deactivator;
@@ -15,8 +17,10 @@ export interface DeactivationBuildOptions {
   genesys: GenesysConfig;
   deactivation: DeactivationConfig;
   logger: Logger;
-  /** The enricher's cache, refreshed at the end of a run; the CLI has none. */
-  resolver?: CachedIdentityResolver;
+  /** The enricher's cache (in a fleet: local, Redis and every replica), refreshed at the end of a run; the CLI has none. */
+  resolver?: IdentityCache;
+  /** The fleet, when ENRICHER_REDIS_URL is set: its Genesys budget covers deactivation runs too. */
+  fleet?: FleetParts;
   /** Journal directory; default `deactivation.dataDir`. */
   dataDir?: string;
 }
@@ -31,7 +35,7 @@ export function buildDeactivation(options: DeactivationBuildOptions): Deactivati
   const { target, genesys, deactivation, logger } = options;
   const client = genesysClientFor(target, genesys, {
     logger: logger.child({ component: 'genesys', purpose: 'deactivation' }),
-    rateLimiter: new RequestRateLimiter({ ratePerMinute: deactivation.maxRequestsPerMinute }),
+    rateLimiter: fleetLimiter(new RequestRateLimiter({ ratePerMinute: deactivation.maxRequestsPerMinute }), options.fleet),
   });
   const useCase = new Deactivator({
     client,

@@ -1,10 +1,12 @@
 import type { CacheConfig, GenesysConfig } from '../config/index';
 import type { BreakerConfig } from '../config/types';
 import { BreakerBulkLookup, BreakerSingleLookup, CircuitBreaker } from '../directory/breaker/index';
-import { CachedIdentityResolver, GenesysClient, type GenesysClientOptions, UserBatcher, UserLookup } from '../directory/index';
+import { CachedIdentityResolver, GenesysClient, type GenesysClientOptions, RequestRateLimiter, UserBatcher, UserLookup } from '../directory/index';
+import type { RequestLimiter } from '../directory/genesys/rateLimiter';
 import { TimedBulkLookup } from '../directory/lookup/timedBulkLookup';
 import { Histogram, LOOKUP_SECONDS_BUCKETS } from '../telemetry/metricsHistogram';
 import type { Logger } from '../telemetry/logger';
+import { type FleetParts, fleetLimiter } from './fleet';
 
 /** Where the directory talks to: a real org or the embedded simulator. */
 export interface GenesysTarget {
@@ -52,8 +54,11 @@ export function buildDirectory(
   cache: CacheConfig,
   logger: Logger,
   breakerConfig?: BreakerConfig,
+  fleet?: FleetParts,
 ): DirectoryParts {
-  const client = genesysClientFor(target, genesys, { logger: logger.child({ component: 'genesys' }) });
+  // In a fleet with a Genesys ceiling, look-ups draw on the fleet's budget (a local limiter at that rate keeps 429s per replica).
+  const budget = fleet ? fleetLookupLimiter(fleet) : undefined;
+  const client = genesysClientFor(target, genesys, { logger: logger.child({ component: 'genesys' }), ...(budget ? { rateLimiter: budget } : {}) });
   const lookupDuration = new Histogram(LOOKUP_SECONDS_BUCKETS);
   const breaker = new CircuitBreaker({
     failureThreshold: breakerConfig?.failures,
@@ -65,8 +70,10 @@ export function buildDirectory(
   });
   const timed = new TimedBulkLookup({ lookup: new UserLookup({ client }), observer: lookupDuration });
   const batcher = new UserBatcher({ lookup: new BreakerBulkLookup({ lookup: timed, breaker }) });
+  const ownLookup = new BreakerSingleLookup({ lookup: batcher, breaker });
   const resolver = new CachedIdentityResolver({
-    lookup: new BreakerSingleLookup({ lookup: batcher, breaker }),
+    // In a fleet, Redis sits between the cache and this process's own look-ups.
+    lookup: fleet ? fleet.sharedLookup(ownLookup) : ownLookup,
     max: cache.maxEntries,
     ttlMs: cache.ttlMs,
     notFoundTtlMs: cache.notFoundTtlMs,
@@ -83,4 +90,11 @@ export function buildDirectory(
       client.close();
     },
   };
+}
+
+// The fleet's budget over a local limiter at the fleet's own rate, or undefined when the fleet has no ceiling.
+function fleetLookupLimiter(fleet: FleetParts): RequestLimiter | undefined {
+  const ceiling = fleet.genesysCeiling;
+  if (ceiling === 0) return undefined;
+  return fleetLimiter(new RequestRateLimiter({ ratePerMinute: ceiling }), fleet);
 }

@@ -19,6 +19,7 @@ import { RuntimeMonitor } from '../telemetry/runtimeMonitor';
 import { DirectoryWarmup } from '../directory/warmup/index';
 import { buildDeactivation } from './deactivation';
 import { buildDirectory } from './directory';
+import { buildFleet } from './fleet';
 import { buildExporter } from './exporter';
 import { resolveGenesysTarget } from './genesysTarget';
 import { buildHttpReceiver, receiverSecurity } from './receivers';
@@ -57,7 +58,9 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const { target, simulator } = await resolveGenesysTarget(config.genesys, logger);
   // Before the components, so the global tracer they default to records from their first call.
   const selfTelemetry = startSelfTelemetry(config.selfTelemetry, { logger: logger.child({ component: 'self-telemetry' }) });
-  const directory = buildDirectory(target, config.genesys, config.cache, logger, config.breaker);
+  // ENRICHER_REDIS_URL: a fleet sharing the directory, changed users and the Genesys budget through Redis.
+  const fleet = buildFleet(config.fleet, config.cache, logger);
+  const directory = buildDirectory(target, config.genesys, config.cache, logger, config.breaker, fleet);
   // ENRICHER_WARMUP: the whole org preloaded into the cache, so known users never wait for Genesys.
   const warmup = config.warmup.enabled
     ? new DirectoryWarmup({ client: directory.client, cache: directory.resolver, logger, readyTimeoutMs: config.warmup.readyTimeoutMs, refreshMs: config.warmup.refreshMs, cacheMaxEntries: config.cache.maxEntries })
@@ -109,8 +112,16 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     memory,
     runtime,
   });
+  fleet?.declareMetrics(metrics);
   // Soft-deactivation behind the admin routes: its own rate-limited Genesys client; refreshes the enricher's cache.
-  const deactivation = buildDeactivation({ target, genesys: config.genesys, deactivation: config.deactivation, logger, resolver: directory.resolver });
+  const deactivation = buildDeactivation({
+    target,
+    genesys: config.genesys,
+    deactivation: config.deactivation,
+    logger,
+    resolver: fleet ? fleet.sharedCache(directory.resolver) : directory.resolver,
+    fleet,
+  });
   const adminRuns = new AbortController();
   const health = new HealthRegistry();
   const admin = new AdminServer({
@@ -143,6 +154,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     clearTimeout(abortRuns);
     deactivation.close();
     directory.close();
+    await fleet?.close();
     await simulator?.close();
     runtime.stop();
     await selfTelemetry.shutdown(); // last: flushes the spans of everything above
@@ -150,6 +162,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
 
   try {
     runtime.start();
+    fleet?.start(); // connects in the background: Redis never holds the start up
     await exporter.start();
     exporterUp = true;
     await memory?.start();
@@ -170,6 +183,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
       export: config.export.endpoint ?? 'debug (stdout)',
       exportQueue: config.export.queueDir ?? 'memory',
       genesys: config.genesys.mode,
+      redis: fleet?.where ?? 'off',
     },
     'genesys-otel-enricher started',
   );
