@@ -132,6 +132,19 @@ export class FleetRedis {
     }
   }
 
+  /**
+   * Defines a Lua script once, run later by name with `script()`: sent as
+   * EVALSHA (the body only when Redis does not know it yet, e.g. after a restart).
+   */
+  defineScript(name: string, lua: string): void {
+    if (!(name in this.#client)) this.#client.defineCommand(name, { lua });
+  }
+
+  /** Runs a script of `defineScript` on `keys` and `args`, within the wait bound like `run`. */
+  script<T>(name: string, keys: readonly string[], args: readonly (string | number)[]): Promise<RedisOutcome<T>> {
+    return this.run((r) => (r as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[name]!(keys.length, ...keys, ...args));
+  }
+
   /** `keyPrefix` + name. */
   key(name: string): string {
     return this.keyPrefix + name;

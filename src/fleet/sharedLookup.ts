@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedResolution, SingleLookup } from '../directory/cache/cachedIdentityResolver';
 import { intOption, requiredOption } from '../directory/options';
+import { Coalescer } from './coalescer';
 import type { FleetRedis } from './fleetRedis';
 import { type SharedAnswer, decodeAnswer, encodeAnswer, lockKey, userKey } from './sharedEntry';
 
@@ -38,19 +39,48 @@ export interface SharedSingleLookupStats {
   readonly ownLookups: number;
 }
 
-// KEYS: user, lock. Answer, its remaining TTL (ms), and whether some replica holds the lock.
-const READ = `return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1]), redis.call('EXISTS', KEYS[2])}`;
-// KEYS: user, lock. ARGV: answer, ttl ms, our lock token. Shares the answer, then frees our lock (never another's).
-const SHARE = `redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end return 1`;
-// KEYS: lock. ARGV: our token.
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+// KEYS: user1, lock1, user2, lock2, ... For each id: its answer, the answer's remaining TTL (ms), whether a replica holds its lock.
+const READ_MANY = `local out = {}
+for i = 1, #KEYS, 2 do
+  out[#out + 1] = redis.call('GET', KEYS[i]) or false
+  out[#out + 1] = redis.call('PTTL', KEYS[i])
+  out[#out + 1] = redis.call('EXISTS', KEYS[i + 1])
+end
+return out`;
+// KEYS: lock1, lock2, ... ARGV: token, lock ms. 1 for each lock taken, 0 for each some other replica holds.
+const LOCK_MANY = `local out = {}
+for i = 1, #KEYS do
+  out[i] = redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2], 'NX') and 1 or 0
+end
+return out`;
+// KEYS: user1, lock1, ... ARGV: token, then answer1, ttl1, answer2, ttl2 ... (an empty answer only frees the lock).
+// Shares each answer, then frees our lock (never another replica's).
+const SHARE_MANY = `for i = 1, #KEYS, 2 do
+  local n = (i + 1) / 2
+  local answer = ARGV[2 * n]
+  if answer ~= '' then redis.call('SET', KEYS[i], answer, 'PX', ARGV[2 * n + 1]) end
+  if redis.call('GET', KEYS[i + 1]) == ARGV[1] then redis.call('DEL', KEYS[i + 1]) end
+end
+return 1`;
+
+interface Seen {
+  readonly answer: LoadedResolution | undefined;
+  readonly locked: boolean;
+}
+interface Share {
+  readonly keys: Keys;
+  /** Encoded answer, or '' to free the lock only. */
+  readonly answer: string;
+  readonly ttlMs: number;
+}
 
 /**
  * The fleet's second level, between the in-process cache and this process's
  * own Genesys look-ups: a miss reads Redis first; with no answer there, the
  * first replica to take the id's lock asks Genesys and shares the answer, and
  * replicas missing on the same id meanwhile wait for it (polling, at most
- * `lockWaitMs`) instead of asking too. Whenever Redis cannot answer in time
+ * `lockWaitMs`) instead of asking too. The misses of one event-loop turn go
+ * to Redis together: one script reads them all, one takes their locks. Whenever Redis cannot answer in time
  * (slow, down, breaker open) the look-up goes straight to `next`: Redis
  * trouble costs sharing, never an answer. Keys use a hash tag on the id, so
  * the two keys of one id live in one Redis Cluster slot.
@@ -62,7 +92,11 @@ export class SharedSingleLookup implements SingleLookup {
   readonly #notFoundTtlMs: number;
   readonly #lockWaitMs: number;
   readonly #pollMs: number;
-  readonly #owner = randomUUID();
+  // This process's lock token: it frees only locks it took.
+  readonly #token = randomUUID();
+  readonly #reads: Coalescer<Keys, Seen | undefined>;
+  readonly #locks: Coalescer<Keys, boolean | undefined>;
+  readonly #shares: Coalescer<Share, boolean>;
   #hits = 0;
   #misses = 0;
   #shared = 0;
@@ -77,29 +111,35 @@ export class SharedSingleLookup implements SingleLookup {
     this.#notFoundTtlMs = intOption(OWNER, 'notFoundTtlMs', options.notFoundTtlMs, 60_000);
     this.#lockWaitMs = intOption(OWNER, 'lockWaitMs', options.lockWaitMs, 2000, 0);
     this.#pollMs = intOption(OWNER, 'pollMs', options.pollMs, 20);
+    this.#redis.defineScript('enricherReadMany', READ_MANY);
+    this.#redis.defineScript('enricherLockMany', LOCK_MANY);
+    this.#redis.defineScript('enricherShareMany', SHARE_MANY);
+    // Misses of one event-loop turn (a request's new ids, waiters polling) share one command each.
+    this.#reads = new Coalescer((keys) => this.#readMany(keys), undefined);
+    this.#locks = new Coalescer((keys) => this.#lockMany(keys), undefined);
+    this.#shares = new Coalescer((shares) => this.#shareMany(shares), false);
   }
 
   async load(id: string): Promise<LoadedResolution> {
     const keys = this.#keys(id);
-    const first = await this.#read(keys);
-    if (first === undefined) return this.#own(id, keys, undefined); // Redis cannot answer: on our own
+    const first = await this.#reads.add(keys);
+    if (first === undefined) return this.#own(id, keys, false); // Redis cannot answer: on our own
     if (first.answer) {
       this.#hits++;
       return first.answer;
     }
     this.#misses++;
-    if (this.#lockWaitMs === 0) return this.#own(id, keys, undefined);
-    const token = `${this.#owner}:${randomUUID()}`;
-    const locked = await this.#redis.run((r) => r.set(keys.lock, token, 'PX', this.#lockWaitMs, 'NX'));
-    if (!locked.ok) return this.#own(id, keys, undefined);
-    if (locked.value === 'OK') return this.#own(id, keys, token);
+    if (this.#lockWaitMs === 0) return this.#own(id, keys, false);
+    const locked = await this.#locks.add(keys);
+    if (locked === undefined) return this.#own(id, keys, false);
+    if (locked) return this.#own(id, keys, true);
     const answer = await this.#waitForHolder(keys);
     if (answer) {
       this.#shared++;
       return answer;
     }
     this.#fallbacks++;
-    return this.#own(id, keys, undefined);
+    return this.#own(id, keys, false);
   }
 
   stats(): SharedSingleLookupStats {
@@ -107,16 +147,16 @@ export class SharedSingleLookup implements SingleLookup {
   }
 
   // Asks `next` and shares a definite answer (freeing our lock, if we hold one); a failure frees the lock so waiters go on.
-  async #own(id: string, keys: Keys, token: string | undefined): Promise<LoadedResolution> {
+  async #own(id: string, keys: Keys, locked: boolean): Promise<LoadedResolution> {
     this.#ownLookups++;
     const resolution = await this.#next.load(id);
     if (resolution.status === 'failed') {
-      if (token) await this.#redis.run((r) => r.eval(RELEASE, 1, keys.lock, token));
+      if (locked) await this.#shares.add({ keys, answer: '', ttlMs: 0 });
       return resolution;
     }
-    const ttl = resolution.status === 'found' ? this.#ttlMs : this.#notFoundTtlMs;
-    const answer: SharedAnswer = resolution.status === 'found' ? { status: 'found', user: resolution.user } : { status: 'not_found' };
-    await this.#redis.run((r) => r.eval(SHARE, 2, keys.user, keys.lock, encodeAnswer(answer), ttl, token ?? ''));
+    const found = resolution.status === 'found';
+    const answer: SharedAnswer = found ? { status: 'found', user: resolution.user } : { status: 'not_found' };
+    await this.#shares.add({ keys, answer: encodeAnswer(answer), ttlMs: found ? this.#ttlMs : this.#notFoundTtlMs });
     return resolution;
   }
 
@@ -125,7 +165,7 @@ export class SharedSingleLookup implements SingleLookup {
     const deadline = performance.now() + this.#lockWaitMs;
     while (performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
-      const seen = await this.#read(keys);
+      const seen = await this.#reads.add(keys);
       if (seen === undefined) return undefined;
       if (seen.answer) return seen.answer;
       if (!seen.locked) return undefined;
@@ -133,12 +173,28 @@ export class SharedSingleLookup implements SingleLookup {
     return undefined;
   }
 
-  async #read(keys: Keys): Promise<{ answer: LoadedResolution | undefined; locked: boolean } | undefined> {
-    const read = await this.#redis.run((r) => r.eval(READ, 2, keys.user, keys.lock) as Promise<[string | null, number, number]>);
-    if (!read.ok) return undefined;
-    const [text, pttl, locked] = read.value;
-    const answer = decodeAnswer(text);
-    return { answer: answer && pttl > 0 ? { ...answer, ttlMs: pttl } : answer, locked: locked === 1 };
+  async #readMany(keys: readonly Keys[]): Promise<Array<Seen | undefined>> {
+    const read = await this.#redis.script<Array<string | number | null>>('enricherReadMany', keys.flatMap((k) => [k.user, k.lock]), []);
+    if (!read.ok) return [];
+    return keys.map((_, i) => {
+      const text = read.value[3 * i] as string | null;
+      const pttl = Number(read.value[3 * i + 1]);
+      const answer = decodeAnswer(text);
+      return { answer: answer && pttl > 0 ? { ...answer, ttlMs: pttl } : answer, locked: Number(read.value[3 * i + 2]) === 1 };
+    });
+  }
+
+  async #lockMany(keys: readonly Keys[]): Promise<Array<boolean | undefined>> {
+    const taken = await this.#redis.script<number[]>('enricherLockMany', keys.map((k) => k.lock), [this.#token, this.#lockWaitMs]);
+    if (!taken.ok) return [];
+    return keys.map((_, i) => taken.value[i] === 1);
+  }
+
+  async #shareMany(shares: readonly Share[]): Promise<boolean[]> {
+    const args: Array<string | number> = [this.#token];
+    for (const s of shares) args.push(s.answer, s.ttlMs);
+    const done = await this.#redis.script<number>('enricherShareMany', shares.flatMap((s) => [s.keys.user, s.keys.lock]), args);
+    return shares.map(() => done.ok);
   }
 
   #keys(id: string): Keys {
