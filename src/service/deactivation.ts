@@ -1,5 +1,6 @@
 import type { DeactivationConfig, GenesysConfig } from '../config/types';
 import { Deactivator, FileRunJournal } from '../deactivation/index';
+import { RedisRunJournal } from '../deactivation/journal/redisRunJournal';
 import type { IdentityCache } from '../deactivation/steps/types';
 import { RequestRateLimiter } from '../directory/index';
 import type { Logger } from '../telemetry/logger';
@@ -39,7 +40,8 @@ export function buildDeactivation(options: DeactivationBuildOptions): Deactivati
   });
   const useCase = new Deactivator({
     client,
-    journal: new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir }),
+    // In a fleet the run lock and journal live in Redis: one run per user fleet-wide, resumable through any replica.
+    journal: options.fleet ? new RedisRunJournal({ redis: options.fleet.redis }) : new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir }),
     resolver: options.resolver,
     logger: logger.child({ component: 'deactivation' }),
   });

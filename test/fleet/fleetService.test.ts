@@ -82,6 +82,15 @@ describe('a fleet of three enrichers on one Redis', () => {
     return new Map(mine().map((s) => [String(s.attributes['external.user.id']), s]));
   }
 
+  async function deactivate(replica: Replica, id: string): Promise<{ status: number; body: { code?: string } }> {
+    const res = await fetch(`http://127.0.0.1:${replica.adminPort}/v1/users/${id}/deactivate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    return { status: res.status, body: (await res.json()) as { code?: string } };
+  }
+
   /** Genesys user look-ups since the last reset (token requests are not look-ups). */
   const userCalls = () => Object.entries(sim.stats().byRoute).filter(([route]) => route.includes('/api/v2/users')).reduce((n, [, c]) => n + c, 0);
 
@@ -103,17 +112,25 @@ describe('a fleet of three enrichers on one Redis', () => {
     const id = sim.org.active[0]!;
     const before = await spansThrough(replicas[1]!, [id], 'before-deactivation');
     assert.equal(before.get(id)?.attributes['genesys.user.state'], 'active', 'replica B has the user cached as active');
-    const res = await fetch(`http://127.0.0.1:${replicas[0]!.adminPort}/v1/users/${id}/deactivate`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    assert.equal(res.status, 200, await res.text());
+    const res = await deactivate(replicas[0]!, id);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(sim.getUser(id)?.state, 'inactive');
     for (const [i, r] of [replicas[1]!, replicas[2]!].entries()) {
       const after = await spansThrough(r, [id], `after-deactivation-${i}`);
       assert.equal(after.get(id)?.attributes['genesys.user.state'], 'inactive', `replica ${i + 1}`);
     }
+  });
+
+  it('the same user\'s deactivation asked of two replicas at once sends one state change to Genesys', async () => {
+    const id = sim.org.active[3]!;
+    sim.resetStats();
+    const answers = await Promise.all([replicas[0]!, replicas[1]!].map((r) => deactivate(r, id)));
+    const statuses = answers.map((a) => a.status).sort();
+    assert.ok(statuses.every((s) => s === 200 || s === 409), JSON.stringify(answers));
+    if (statuses.includes(409)) assert.equal(answers.find((a) => a.status === 409)!.body.code, 'run_in_progress');
+    const stateChanges = Object.entries(sim.stats().byRoute).filter(([route]) => route === 'PATCH /api/v2/users/{id}' || route === 'PUT /api/v2/users/{id}/state').reduce((n, [, c]) => n + c, 0);
+    assert.equal(stateChanges, 1, JSON.stringify(sim.stats().byRoute));
+    assert.equal(sim.getUser(id)?.state, 'inactive');
   });
 
   it('a replica restarted cold asks Genesys nothing about users already in Redis', async () => {
@@ -144,6 +161,10 @@ describe('a fleet of three enrichers on one Redis', () => {
       durations.push(performance.now() - started);
       assert.equal(spans.size, ids.length, `round ${round}: every span arrived`);
       for (const id of ids) assert.ok(spans.get(id)?.attributes['user.full_name'], `round ${round}: ${id} named`);
+      if (round === 3) {
+        const refused = await deactivate(replicas[0]!, sim.org.active[5]!);
+        assert.deepEqual([refused.status, refused.body.code], [503, 'fleet_lock_unavailable'], 'no deactivation without the fleet-wide lock');
+      }
     }
     // Acknowledged within the look-up budget plus the sink round trip and scheduling on a busy machine.
     for (const ms of durations) assert.ok(ms < BUDGET_MS + 2000, `a request took ${Math.round(ms)} ms: ${durations.map(Math.round).join(', ')}`);
