@@ -3,7 +3,11 @@ import type { FleetConfig } from '../config/types';
 import type { IdentityCache } from '../deactivation/steps/types';
 import type { SingleLookup } from '../directory/cache/cachedIdentityResolver';
 import type { RequestLimiter } from '../directory/genesys/rateLimiter';
+import type { WarmupTarget } from '../directory/warmup/directoryWarmup';
+import { FleetWarmup, type Warmup } from '../directory/warmup/fleetWarmup';
 import { FleetCache, type LocalCache } from '../fleet/fleetCache';
+import { FleetLease } from '../fleet/fleetLease';
+import { SharedWarmupTarget } from '../fleet/sharedWarmupTarget';
 import { FleetRequestLimiter } from '../fleet/fleetLimiter';
 import { FleetRedis } from '../fleet/fleetRedis';
 import { declareFleetMetrics } from '../fleet/metrics';
@@ -27,6 +31,8 @@ export interface FleetParts {
   declareMetrics(registry: MetricsRegistry): void;
   /** `local` under the fleet-wide Genesys ceiling, or `local` itself when there is none (ENRICHER_FLEET_GENESYS_MAX_RPM 0). */
   genesysBudget(local: RequestLimiter): RequestLimiter;
+  /** The warm-up run once per fleet: `build` runs on the replica holding the lease, into `local` and Redis. */
+  warmupOnce(local: WarmupTarget, build: (target: WarmupTarget) => Warmup): Warmup;
   /** Connects and listens for the other replicas' changes (in the background: never blocks start). */
   start(): void;
   close(): Promise<void>;
@@ -63,6 +69,10 @@ export function buildFleet(fleet: FleetConfig, cache: CacheConfig, logger: Logge
     start() {
       redis.start();
       changes?.listen();
+    },
+    warmupOnce(local, build) {
+      const lease = new FleetLease({ redis, name: 'lease:warmup' });
+      return new FleetWarmup({ lease, logger: log, warmup: () => build(new SharedWarmupTarget({ local, redis, ttlMs: cache.ttlMs })) });
     },
     genesysBudget(local) {
       if (fleet.fleetMaxRequestsPerMinute === 0) return local;

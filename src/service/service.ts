@@ -17,6 +17,7 @@ import type { Logger } from '../telemetry/logger';
 import { startSelfTelemetry } from '../telemetry/selfTelemetry';
 import { RuntimeMonitor } from '../telemetry/runtimeMonitor';
 import { DirectoryWarmup } from '../directory/warmup/index';
+import type { WarmupTarget } from '../directory/warmup/directoryWarmup';
 import { buildDeactivation } from './deactivation';
 import { buildDirectory } from './directory';
 import { buildFleet } from './fleet';
@@ -62,9 +63,10 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const fleet = buildFleet(config.fleet, config.cache, logger);
   const directory = buildDirectory(target, config.genesys, config.cache, logger, config.breaker, fleet);
   // ENRICHER_WARMUP: the whole org preloaded into the cache, so known users never wait for Genesys.
-  const warmup = config.warmup.enabled
-    ? new DirectoryWarmup({ client: directory.client, cache: directory.resolver, logger, readyTimeoutMs: config.warmup.readyTimeoutMs, refreshMs: config.warmup.refreshMs, cacheMaxEntries: config.cache.maxEntries })
-    : undefined;
+  const warmupInto = (cache: WarmupTarget) =>
+    new DirectoryWarmup({ client: directory.client, cache, logger, readyTimeoutMs: config.warmup.readyTimeoutMs, refreshMs: config.warmup.refreshMs, cacheMaxEntries: config.cache.maxEntries });
+  // In a fleet, one replica (holding a lease in Redis) warms up for all, into Redis.
+  const warmup = config.warmup.enabled ? (fleet ? fleet.warmupOnce(directory.resolver, warmupInto) : warmupInto(directory.resolver)) : undefined;
   const exporter = buildExporter(config.export, config.shutdownGraceMs, logger, deps.debugOutput);
   // One processor and hand-off tap per receiver, so accepted/refused spans carry the receiver's transport.
   const codec = new WireTraceCodec({ sourceKey: config.enrichment.sourceAttribute, watchedKeys: ALL_ENRICHMENT_KEYS });
