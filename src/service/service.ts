@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 import { createAdminApp } from '../admin/app';
+import type { MetricsSource } from '../admin/metricsRoute';
+import type { MetricsRegistry } from '../telemetry/metricsRegistry';
 import { HealthRegistry } from '../admin/health';
 import { AdminServer } from '../admin/server';
 import type { Config } from '../config/index';
@@ -31,6 +33,8 @@ export interface ServiceDeps {
   debugOutput?: Writable;
   /** What the memory limiter reads, bytes; default the process's RSS. For tests. */
   readMemory?: () => number;
+  /** What `/metrics` serves, given this process's registry; default the registry itself (a cluster worker serves all workers'). */
+  metricsSource?: (local: MetricsRegistry) => MetricsSource;
 }
 
 /** A started service. */
@@ -128,7 +132,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const health = new HealthRegistry();
   const admin = new AdminServer({
     address: config.admin.address,
-    handler: createAdminApp({ health, metrics, logger, token: config.admin.token, deactivation: deactivation.useCase, signal: adminRuns.signal }),
+    handler: createAdminApp({ health, metrics: deps.metricsSource ? deps.metricsSource(metrics) : metrics, logger, token: config.admin.token, deactivation: deactivation.useCase, signal: adminRuns.signal }),
     logger: logger.child({ component: 'admin' }),
   });
 
