@@ -92,9 +92,11 @@ export function buildDirectory(
   };
 }
 
-// The fleet's budget over a local limiter at the fleet's own rate, or undefined when the fleet has no ceiling.
+// The fleet's budget over a local limiter at the fleet's own rate (never more than the fleet alone, and
+// it honours this replica's 429s), or undefined when the fleet has no ceiling. The fleet's sliding window
+// already allows a minute's budget at once, so the local one does too.
 function fleetLookupLimiter(fleet: FleetParts): RequestLimiter | undefined {
   const ceiling = fleet.genesysCeiling;
   if (ceiling === 0) return undefined;
-  return fleetLimiter(new RequestRateLimiter({ ratePerMinute: ceiling }), fleet);
+  return fleetLimiter(new RequestRateLimiter({ ratePerMinute: ceiling, burst: ceiling }), fleet);
 }
