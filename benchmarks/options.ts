@@ -15,7 +15,7 @@ export interface BenchOptions {
 }
 
 /** The parts of a run, in the order they run (the latency section needs the per-core maximum). */
-export const SECTIONS = ['per-core', 'latency', 'cores', 'cold-start', 'memory'] as const;
+export const SECTIONS = ['per-core', 'latency', 'cores', 'cold-start', 'memory', 'fleet'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `usage: node dist/benchmarks/run.js [--quick] [--rounds N] [--warmup S] [--duration S] [--concurrency N] [--sections a,b]
@@ -25,7 +25,7 @@ export const USAGE = `usage: node dist/benchmarks/run.js [--quick] [--rounds N] 
   --warmup S       seconds of load before each measured window (default 3)
   --duration S     seconds of each measured window (default 10)
   --concurrency N  requests in flight (default 16)
-  --sections LIST  comma-separated, default all: ${['per-core', 'latency', 'cores', 'cold-start', 'memory'].join(',')}
+  --sections LIST  comma-separated, default all: ${['per-core', 'latency', 'cores', 'cold-start', 'memory', 'fleet'].join(',')}
 `;
 
 /** Parses argv; throws one Error naming every bad flag. */

@@ -18,7 +18,7 @@ export function readFleetConfig(r: EnvReader): FleetConfig {
   if (!KEY_PREFIX.test(keyPrefix)) r.fail('ENRICHER_REDIS_KEY_PREFIX', 'must be 1 to 64 characters of letters, digits and _ . : { } -', undefined);
   return {
     redisUrl: redisUrlOf(r),
-    redisWaitMs: r.int('ENRICHER_REDIS_WAIT_MS', 100, 1, 10_000),
+    redisWaitMs: r.int('ENRICHER_REDIS_WAIT_MS', 250, 1, 10_000),
     keyPrefix,
     lockWaitMs: r.int('ENRICHER_REDIS_LOCK_WAIT_MS', 2000, 0, 60_000),
     fleetMaxRequestsPerMinute: r.int('ENRICHER_FLEET_GENESYS_MAX_RPM', 0, 0, 100_000),

@@ -235,7 +235,7 @@ export interface FleetConfig {
    * (see fleet/redisUrl.ts `redactRedisUrl`).
    */
   readonly redisUrl?: string;
-  /** Longest any one Redis command may take before the caller goes on without it, ms. Default 100. */
+  /** Longest any one Redis command may take before the caller goes on without it, ms. Default 250. */
   readonly redisWaitMs: number;
   /** Prefix of every key and channel, so fleets (or other apps) can share one Redis. Default `genesys-enricher:`. */
   readonly keyPrefix: string;

@@ -13,7 +13,7 @@ export const REDIS_SECONDS_BUCKETS: readonly number[] = Object.freeze([0.00025, 
 export interface FleetRedisOptions {
   /** ENRICHER_REDIS_URL. Required. Holds the password: only its redacted form is ever logged. */
   readonly url: string;
-  /** Longest one command may take, ms (ioredis commandTimeout); then it counts as an error. Default 100. */
+  /** Longest one command may take, ms; then it counts as an error and the caller goes on without it. Default 250. */
   readonly waitMs?: number;
   /** Prefix of every key and channel. Default `genesys-enricher:`. */
   readonly keyPrefix?: string;
@@ -52,7 +52,7 @@ const FAILED: RedisOutcome<never> = Object.freeze({ ok: false });
 /**
  * The fleet's one Redis: a command connection and, on demand, a subscriber
  * connection (pub/sub needs its own). Every command goes through `run`, which
- * bounds it (commandTimeout, no offline queue: while disconnected a command
+ * bounds it (`waitMs`, no offline queue: while disconnected a command
  * fails at once rather than waiting for the reconnect), times it, counts it,
  * and feeds a breaker so a Redis that keeps failing is not asked at all for a
  * while. `run` never rejects: Redis is an optimisation, never a dependency of
@@ -66,8 +66,10 @@ export class FleetRedis {
   readonly #breaker: CircuitBreaker;
   readonly #latency = new Histogram(REDIS_SECONDS_BUCKETS);
   readonly #logger: Logger;
+  readonly #waitMs: number;
   #subscriber: Redis | undefined;
   readonly #handlers = new Map<string, Set<(message: string) => void>>();
+  readonly #scripts = new Map<string, string>();
   #ok = 0;
   #errors = 0;
   #shortCircuited = 0;
@@ -80,7 +82,8 @@ export class FleetRedis {
     this.#url = requiredOption(OWNER, 'url', options.url);
     this.#logger = requiredOption(OWNER, 'logger', options.logger);
     this.keyPrefix = options.keyPrefix ?? 'genesys-enricher:';
-    const waitMs = intOption(OWNER, 'waitMs', options.waitMs, 100);
+    const waitMs = intOption(OWNER, 'waitMs', options.waitMs, 250);
+    this.#waitMs = waitMs;
     const maxDelay = intOption(OWNER, 'maxReconnectDelayMs', options.maxReconnectDelayMs, 5000);
     this.#breaker = new CircuitBreaker({
       failureThreshold: intOption(OWNER, 'breakerFailures', options.breakerFailures, 5, 0),
@@ -94,7 +97,8 @@ export class FleetRedis {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: waitMs,
+      // A backstop for a connection that stopped answering; the caller's bound is `waitMs` (see run()).
+      commandTimeout: Math.max(1000, waitMs * 10),
       connectTimeout: Math.max(1000, waitMs * 10),
       enableAutoPipelining: true,
       // Forever, 50 ms doubling to maxDelay, +-25% so a fleet does not reconnect in step.
@@ -119,7 +123,7 @@ export class FleetRedis {
     }
     const started = performance.now();
     try {
-      const value = await fn(this.#client);
+      const value = await withinWait(fn(this.#client), this.#waitMs);
       this.#ok++;
       this.#breaker.record(ticket, true);
       return { ok: true, value };
@@ -137,7 +141,10 @@ export class FleetRedis {
    * EVALSHA (the body only when Redis does not know it yet, e.g. after a restart).
    */
   defineScript(name: string, lua: string): void {
-    if (!(name in this.#client)) this.#client.defineCommand(name, { lua });
+    if (this.#scripts.has(name)) return;
+    this.#scripts.set(name, lua);
+    this.#client.defineCommand(name, { lua });
+    if (this.#client.status === 'ready') this.#loadScripts([lua]);
   }
 
   /** Runs a script of `defineScript` on `keys` and `args`, within the wait bound like `run`. */
@@ -203,10 +210,17 @@ export class FleetRedis {
     return sub;
   }
 
+  #loadScripts(scripts: readonly string[]): void {
+    for (const lua of scripts) this.#client.script('LOAD', lua).catch(() => undefined);
+  }
+
   // One log line per outage and per recovery, never per failed command; never the URL's password.
   #watch(connection: Redis, role: string): void {
     const where = redactRedisUrl(this.#url);
     connection.on('ready', () => {
+      // Loaded before the first miss needs them (a Redis that restarted has forgotten them), so no
+      // look-up pays EVALSHA, NOSCRIPT, EVAL within its wait.
+      if (role === 'commands') this.#loadScripts([...this.#scripts.values()]);
       if (role === 'commands') this.#connects++;
       if (this.#down || (role === 'commands' && this.#connects === 1)) this.#logger.info({ redis: where, role }, 'Redis connected');
       if (role === 'commands') this.#down = false;
@@ -218,6 +232,38 @@ export class FleetRedis {
     });
     connection.on('end', () => undefined);
   }
+}
+
+/**
+ * `work`, or a rejection once `ms` have passed. When the timer fires, the
+ * answer may already sit unread in the socket: this process was busy (its
+ * event loop late), not Redis slow. So the verdict waits one `setImmediate`,
+ * which runs after the poll phase has read the sockets; an answer that was
+ * there by then still counts.
+ */
+function withinWait<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => setImmediate(() => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(`Redis did not answer within ${ms} ms`));
+    }), ms);
+    work.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 // The error's code and message; ioredis messages name host:port, never the password.

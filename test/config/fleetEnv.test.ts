@@ -18,7 +18,7 @@ describe('fleet configuration (ENRICHER_REDIS_*)', () => {
   it('is off by default: no Redis, every process on its own', () => {
     const c = configFromEnv({});
     assert.equal(c.fleet.redisUrl, undefined);
-    assert.equal(c.fleet.redisWaitMs, 100);
+    assert.equal(c.fleet.redisWaitMs, 250);
     assert.equal(c.fleet.keyPrefix, 'genesys-enricher:');
     assert.equal(c.fleet.lockWaitMs, 2000);
     assert.equal(c.fleet.fleetMaxRequestsPerMinute, 0);
