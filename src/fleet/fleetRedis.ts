@@ -113,6 +113,26 @@ export class FleetRedis {
     this.#client.connect().catch(() => undefined); // 'error' events report it; reconnects go on
   }
 
+  /**
+   * Resolves true once the command connection is up, false after `timeoutMs`
+   * (or when closed). For callers that must not take "not connected yet" for
+   * "Redis is down", such as the deactivation lock right after start.
+   */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.#client.status === 'ready') return true;
+    if (this.#closed) return false;
+    return new Promise<boolean>((resolve) => {
+      const done = (up: boolean) => {
+        clearTimeout(timer);
+        this.#client.off('ready', onReady);
+        resolve(up);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(this.#client.status === 'ready'), timeoutMs);
+      this.#client.on('ready', onReady);
+    });
+  }
+
   /** Runs `fn` on the command connection within the wait bound; `{ok:false}` when Redis could not answer. */
   async run<T>(fn: (redis: Redis) => Promise<T>): Promise<RedisOutcome<T>> {
     if (this.#closed) return FAILED;

@@ -11,6 +11,8 @@ const OWNER = 'RedisRunJournal';
 export interface RedisRunJournalOptions {
   /** The fleet's Redis. Required. */
   readonly redis: FleetRedis;
+  /** How long `open` waits for a connection still being made before answering fleet_lock_unavailable, ms. Default 2000. */
+  readonly connectWaitMs?: number;
   /**
    * How long a run's lock outlives its last heartbeat, ms: a replica that died
    * mid-run frees the user after this, and another replica can resume the run.
@@ -45,11 +47,13 @@ return 0`;
 export class RedisRunJournal implements RunJournal {
   readonly #redis: FleetRedis;
   readonly #leaseMs: number;
+  readonly #connectWaitMs: number;
 
   constructor(options: RedisRunJournalOptions) {
     requiredOption(OWNER, 'options', options);
     this.#redis = requiredOption(OWNER, 'redis', options.redis);
     this.#leaseMs = intOption(OWNER, 'leaseMs', options.leaseMs, 30_000, 100);
+    this.#connectWaitMs = intOption(OWNER, 'connectWaitMs', options.connectWaitMs, 2000, 0);
     this.#redis.defineScript('enricherJournalAppend', APPEND);
     this.#redis.defineScript('enricherJournalRenew', RENEW);
     this.#redis.defineScript('enricherJournalRelease', RELEASE);
@@ -58,6 +62,8 @@ export class RedisRunJournal implements RunJournal {
   async open(userId: string): Promise<JournalSession> {
     const keys = this.#keys(userId);
     const token = randomUUID();
+    // Just started (the CLI, a fresh replica): a connection still being made is not an outage.
+    await this.#redis.whenReady(this.#connectWaitMs);
     const locked = await this.#redis.run((r) => r.set(keys.lock, token, 'PX', this.#leaseMs, 'NX'));
     if (!locked.ok) throw unavailable();
     if (locked.value !== 'OK') throw new DeactivationError('run_in_progress', `another run for user ${userId} is in progress on a replica of this fleet`);
