@@ -21,6 +21,7 @@ import { type RedisServer, startRedisServer } from '../helpers/redisServer';
 const ADMIN_TOKEN = 'fleet-test-admin-token-0123456789';
 const BUDGET_MS = 1000;
 const USERS = 600;
+const REDIS_PASSWORD = 'fleet-redis-password-0123456789';
 
 interface Replica {
   readonly proc: ServeProcess;
@@ -34,10 +35,11 @@ describe('a fleet of three enrichers on one Redis', () => {
   let sink: GrpcSink;
   let dataDir: string;
   const replicas: Replica[] = [];
+  const everyProcess: ServeProcess[] = [];
   const users = Array.from({ length: USERS }, (_, i) => `ffffffff-0000-4000-8000-${String(i).padStart(12, '0')}`);
 
   before(async () => {
-    redis = await startRedisServer();
+    redis = await startRedisServer({ password: REDIS_PASSWORD });
     sim = await startSimulator();
     sim.faults.latencyMs = 20; // a realistic round trip to Genesys
     sink = await GrpcSink.start();
@@ -70,6 +72,7 @@ describe('a fleet of three enrichers on one Redis', () => {
         ENRICHER_GENESYS_MAX_RPM: '3000',
       }),
     );
+    everyProcess.push(proc);
     return { proc, client: createOtelClient({ port: proc.grpcPort }), adminPort };
   }
 
@@ -181,6 +184,15 @@ describe('a fleet of three enrichers on one Redis', () => {
       if (userCalls() === 0) break; // replica B had it from Redis: sharing resumed by itself
       assert.ok(Date.now() < deadline, 'sharing did not resume within 30 s of Redis coming back');
       await new Promise((r) => setTimeout(r, 500));
+    }
+  });
+
+  it('never writes the Redis password to its output, through start, outage and recovery', () => {
+    assert.ok(everyProcess.length >= 4);
+    for (const proc of everyProcess) {
+      const text = proc.output();
+      assert.match(text, /"redis":"redis:\/\/:\*\*\*@127\.0\.0\.1:\d+"/, 'the start-up line names the Redis, redacted');
+      assert.ok(!text.includes(REDIS_PASSWORD), 'the password appeared in a replica\'s output');
     }
   });
 });
