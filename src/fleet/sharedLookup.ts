@@ -142,6 +142,11 @@ export class SharedSingleLookup implements SingleLookup {
     return this.#own(id, keys, false);
   }
 
+  /** Passes a cache's "asked for again" hint on to what it wraps, when that takes such hints (the batcher on main). */
+  promote(id: string): void {
+    (this.#next as { promote?: (id: string) => void }).promote?.(id);
+  }
+
   stats(): SharedSingleLookupStats {
     return { hits: this.#hits, misses: this.#misses, shared: this.#shared, fallbacks: this.#fallbacks, ownLookups: this.#ownLookups };
   }
