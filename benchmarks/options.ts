@@ -15,7 +15,7 @@ export interface BenchOptions {
 }
 
 /** The parts of a run, in the order they run (the latency section needs the per-core maximum). */
-export const SECTIONS = ['per-core', 'latency', 'cores', 'cold-start', 'memory', 'hold', 'warmup'] as const;
+export const SECTIONS = ['per-core', 'latency', 'cores', 'cold-start', 'memory', 'hold', 'warmup', 'fleet'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `usage: node dist/benchmarks/run.js [--quick] [--rounds N] [--warmup S] [--duration S] [--concurrency N] [--sections a,b]

@@ -18,6 +18,7 @@ import type { BenchContext } from './sections/context';
 import { coldStartSection } from './sections/coldStart';
 import { coresSection } from './sections/cores';
 import { latencySection } from './sections/latency';
+import { fleetSection } from './sections/fleet';
 import { memorySection } from './sections/memory';
 import { perCoreSection } from './sections/perCore';
 import { holdSection } from './sections/hold';
@@ -59,9 +60,10 @@ async function main(argv: string[]): Promise<number> {
       else if (section === 'memory') ok = (await memorySection()).ok && ok;
       else if (section === 'hold') ok = (await holdSection(ctx)).ok && ok;
       else if (section === 'warmup') ok = (await warmupSection(ctx)).ok && ok;
+      else if (section === 'fleet') ok = (await fleetSection(ctx)).ok && ok;
     }
     console.log(ok ? '\nevery variant delivered every span it acknowledged' : `\nFAILED: a round lost acknowledged spans or did not run; logs in ${logDir}`);
-    if (ok) fs.rmSync(logDir, { recursive: true, force: true });
+    if (ok && !process.env.BENCH_KEEP_LOGS) fs.rmSync(logDir, { recursive: true, force: true });
     return ok ? 0 : 1;
   } finally {
     await simulator?.close();

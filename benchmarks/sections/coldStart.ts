@@ -13,9 +13,9 @@ import { header, type BenchContext, type SectionOutcome } from './context';
 
 const SINK = path.join(__dirname, '..', 'sink.js');
 /** Ids per request: the bench request's shape carries one on every other span of 512. */
-const IDS_PER_REQUEST = 256;
+export const IDS_PER_REQUEST = 256;
 
-interface Calls {
+export interface Calls {
   total: number;
   bulk: number;
   token: number;
@@ -96,8 +96,8 @@ async function withEnricher<T>(ctx: BenchContext, label: string, env: Record<str
 }
 
 /** Adds `n` users to the simulator's org (mostly active, some inactive and deleted); returns their ids. */
-function addUsers(sim: RunningSimulator, n: number): string[] {
-  const rng = mulberry32(0xc01d5 + n);
+export function addUsers(sim: RunningSimulator, n: number, seed = 0xc01d5 + n): string[] {
+  const rng = mulberry32(seed);
   const states = ['active', 'active', 'active', 'active', 'active', 'active', 'inactive', 'inactive', 'deleted'] as const;
   return Array.from({ length: n }, (_, i) => {
     const id = randomUserId(rng);
@@ -106,11 +106,11 @@ function addUsers(sim: RunningSimulator, n: number): string[] {
   });
 }
 
-function chunks<T>(list: readonly T[], size: number): T[][] {
+export function chunks<T>(list: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
 }
 
-async function sendAll(address: string, requests: readonly Buffer[]): Promise<void> {
+export async function sendAll(address: string, requests: readonly Buffer[]): Promise<void> {
   const client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   try {
     await Promise.all(requests.map((r) => exportRaw(client, r, 30_000)));
@@ -125,7 +125,7 @@ function snapshot(sim: RunningSimulator): Calls {
 }
 
 /** The simulator's counts once no request has come in for 500 ms (look-ups go on after a request's budget). */
-async function settledCalls(sim: RunningSimulator): Promise<Calls> {
+export async function settledCalls(sim: RunningSimulator): Promise<Calls> {
   let last = -1;
   for (let quiet = 0; quiet < 5; ) {
     await new Promise((r) => setTimeout(r, 100));

@@ -52,6 +52,7 @@ export const ADMIN_ERRORS = {
   user_deleted: { status: 409, message: 'the user is deleted; soft-deactivation does not apply' },
   genesys_unavailable: { status: 503, message: 'Genesys Cloud did not answer; try again later' },
   journal_error: { status: 500, message: 'the deactivation journal could not be written' },
+  fleet_lock_unavailable: { status: 503, message: "the fleet's Redis is unavailable, so the run lock cannot be taken; try again later" },
   // A run that returned a report whose status is `failed` (the report goes along).
   run_failed: { status: 502, message: 'a step of the run failed; calling again resumes from the journal' },
   internal_error: { status: 500, message: 'internal error' },

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PROMETHEUS_CONTENT_TYPE } from '../telemetry/metricsRegistry';
 
-/** What the route renders: the service's MetricsRegistry. */
+/** What the route renders: the service's MetricsRegistry, or (in a cluster worker) all workers' figures, which takes a round trip. */
 export interface MetricsSource {
-  render(): string;
+  render(): string | Promise<string>;
 }
 
 /**
@@ -19,8 +19,16 @@ export function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics:
     res.end('GET /metrics only\n');
     return true;
   }
+  const send = (body: string) => {
+    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
   const body = metrics.render();
-  res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  if (typeof body === 'string') send(body);
+  else
+    body.then(send, () => {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('metrics could not be collected\n');
+    });
   return true;
 }

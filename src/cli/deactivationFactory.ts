@@ -13,6 +13,7 @@ import { directoriesToWrite, unwritableDirectories } from '../config/writableDir
 import { BulkRunner, type BulkItemResult } from '../deactivation/index';
 import type { DeactivationUseCase, RunOptions, RunReport } from '../deactivation/types';
 import { buildDeactivation } from '../service/deactivation';
+import { buildFleet } from '../service/fleet';
 import { startSimulator, type Simulator } from '../simulator/index';
 import type { Logger } from '../telemetry/logger';
 
@@ -80,7 +81,7 @@ const BULK_CONCURRENCY = 4;
 /**
  * The factory the CLI uses: the real Deactivator over its own Genesys client
  * (rate-limited to ENRICHER_GENESYS_MAX_RPM), the file journal in
- * ENRICHER_DATA_DIR, and the BulkRunner. The CLI has no enricher cache, so
+ * ENRICHER_DATA_DIR (in Redis with ENRICHER_REDIS_URL), and the BulkRunner. The CLI has no enricher cache, so
  * `identity()` asks Genesys directly and the cache step is skipped (the
  * running service's entry refreshes on its own TTL).
  *
@@ -118,7 +119,10 @@ function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, 
   const target = sim
     ? { clientId: sim.clientId, clientSecret: sim.clientSecret, region: g.region, apiUrl: sim.url }
     : { clientId: g.clientId ?? '', clientSecret: g.clientSecret ?? '', region: g.region, apiUrl: g.apiUrl };
-  const parts = buildDeactivation({ target, genesys: g, deactivation: config.deactivation, logger: options.logger, dataDir });
+  // A fleet's Redis (not for the demo org): the CLI's runs take the same fleet-wide lock and journal as the service's, and share its Genesys budget.
+  const fleet = sim ? undefined : buildFleet(config.fleet, config.cache, options.logger);
+  fleet?.start();
+  const parts = buildDeactivation({ target, genesys: g, deactivation: config.deactivation, logger: options.logger, dataDir, fleet });
   const useCase = parts.useCase;
   const bulk = new BulkRunner({ useCase, concurrency: BULK_CONCURRENCY });
   return {
@@ -130,6 +134,7 @@ function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, 
     },
     async close() {
       parts.close();
+      await fleet?.close();
       await cleanUp?.();
     },
   };

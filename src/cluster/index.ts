@@ -2,3 +2,5 @@
 export { runClusterPrimary } from './runPrimary';
 export { ClusterSupervisor, type ClusterSupervisorOptions } from './supervisor';
 export { clusterWorkerId, isClusterWorker, leaveCluster, reportWorkerReady, untilWorkerStop } from './worker';
+export { clusterWorkerMetrics } from './workerMetrics';
+export { aggregateWorkerMetrics, type WorkerFamilies } from './metricsAggregate';

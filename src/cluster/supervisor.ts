@@ -1,6 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../telemetry/logger';
-import { isWorkerReady, type StopWorker, type WorkerReady } from './messages';
+import { isMessage, isWorkerReady, type MetricsCollect, type MetricsReport, type MetricsRequest, type MetricsResponse, type StopWorker, type WorkerReady } from './messages';
+import { aggregateWorkerMetrics, type WorkerFamilies } from './metricsAggregate';
+
+/** How long the primary waits for every worker's figures before aggregating those it has, ms. */
+const COLLECT_TIMEOUT_MS = 2000;
 
 export interface ClusterSupervisorOptions {
   /** Worker processes to keep running, >= 1. */
@@ -34,6 +38,8 @@ export class ClusterSupervisor {
   /** Resolves (with the reason) when workers keep dying and the supervisor gives up. */
   readonly failed: Promise<string>;
   #ports: Omit<WorkerReady, 'type'> | undefined;
+  #collections = 0;
+  readonly #reports = new Map<number, (worker: number, report: MetricsReport) => void>();
 
   constructor(options: ClusterSupervisorOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`ClusterSupervisor: workers must be an integer >= 1, got ${options.workers}`);
@@ -83,6 +89,8 @@ export class ClusterSupervisor {
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (m: unknown) => {
+        if (isMessage<MetricsRequest>(m, 'enricher:metrics-request')) return void this.#answerScrape(worker, m.id);
+        if (isMessage<MetricsReport>(m, 'enricher:metrics-report')) return this.#reports.get(m.id)?.(worker.id, m);
         if (!isWorkerReady(m) || ready) return;
         ready = true;
         this.#ports ??= { grpcPort: m.grpcPort, adminPort: m.adminPort };
@@ -95,6 +103,29 @@ export class ClusterSupervisor {
         if (!this.#stopping) this.#replace(worker, code, signal);
       });
     });
+  }
+
+  // A scrape reached `asker`: collect every live worker's figures (those that answer in time), aggregate, answer.
+  async #answerScrape(asker: Worker, requestId: number): Promise<void> {
+    const id = ++this.#collections;
+    const workers = [...this.#live].filter((w) => w.isConnected());
+    const got: WorkerFamilies[] = [];
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, COLLECT_TIMEOUT_MS);
+      this.#reports.set(id, (worker, report) => {
+        got.push({ worker, families: report.families });
+        if (got.length === workers.length) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      for (const w of workers) w.send({ type: 'enricher:metrics-collect', id } satisfies MetricsCollect);
+    });
+    this.#reports.delete(id);
+    got.sort((a, b) => a.worker - b.worker);
+    const missing = workers.length - got.length;
+    const note = missing > 0 ? `# ${missing} of ${workers.length} workers did not report within ${COLLECT_TIMEOUT_MS} ms\n` : '';
+    if (asker.isConnected()) asker.send({ type: 'enricher:metrics-response', id: requestId, text: note + aggregateWorkerMetrics(got).render() } satisfies MetricsResponse);
   }
 
   #replace(worker: Worker, code: number | null, signal: string | null): void {

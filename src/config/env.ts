@@ -3,6 +3,7 @@ import { ConfigError } from './errors';
 import { EnvReader } from './parse';
 import type { Config, EnrichmentConfig } from './types';
 import { LIMITS_ENV_VARS, readBreakerConfig, readLimitsConfig } from './limitsEnv';
+import { FLEET_ENV_VARS, readFleetConfig } from './fleetEnv';
 import { readSelfTelemetryConfig } from '../telemetry/selfTelemetryConfig';
 import { normalizeOrigin } from '../receiver/otlphttp/cors';
 import { readCaBundle, readServerTls, type ServerTlsFiles } from '../receiver/tls/pemFiles';
@@ -58,6 +59,7 @@ export const ENV_VARS = [
   'ENRICHER_SHUTDOWN_GRACE_MS',
   'ENRICHER_WORKERS',
   ...LIMITS_ENV_VARS,
+  ...FLEET_ENV_VARS,
   'ENRICHER_SELF_TELEMETRY',
   'ENRICHER_CONFIG',
 ] as const;
@@ -166,6 +168,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): {
     logLevel: r.oneOf('ENRICHER_LOG_LEVEL', 'info', LOG_LEVELS),
     shutdownGraceMs: r.int('ENRICHER_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     workers: workersOf(r),
+    fleet: readFleetConfig(r),
   };
   backpressureWithinDeadline(r, config.export.backpressureMs, config.limits.requestTimeoutMs);
   if (r.problems.length > 0) throw new ConfigError(r.problems);

@@ -108,6 +108,12 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'log_level', env: 'ENRICHER_LOG_LEVEL', kind: 'string' },
   { path: 'shutdown_grace_ms', env: 'ENRICHER_SHUTDOWN_GRACE_MS', kind: 'integer' },
   { path: 'workers', env: 'ENRICHER_WORKERS', kind: 'integer' },
+
+  { path: 'fleet.redis.url', env: 'ENRICHER_REDIS_URL', kind: 'string', secret: true },
+  { path: 'fleet.redis.wait_ms', env: 'ENRICHER_REDIS_WAIT_MS', kind: 'integer' },
+  { path: 'fleet.redis.key_prefix', env: 'ENRICHER_REDIS_KEY_PREFIX', kind: 'string' },
+  { path: 'fleet.lock_wait_ms', env: 'ENRICHER_REDIS_LOCK_WAIT_MS', kind: 'integer' },
+  { path: 'fleet.genesys_max_requests_per_minute', env: 'ENRICHER_FLEET_GENESYS_MAX_RPM', kind: 'integer' },
 ] satisfies FileKey[]);
 
 /** Variables in ENV_VARS with no YAML path: the file cannot name itself. */

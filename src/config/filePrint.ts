@@ -7,10 +7,11 @@ export const REDACTED = '[REDACTED]';
 
 /**
  * Field names whose values are credentials: client secret, admin and bearer
- * tokens, export and self-telemetry headers, passwords, keys. Matched on every
+ * tokens, export and self-telemetry headers, passwords, keys, the Redis URL
+ * (it holds the password). Matched on every
  * level of the Config, so fields added later are covered by their name.
  */
-const SECRET_FIELD = /secret|token|password|passwd|authorization|headers|credential|api_?key|private_?key|bearer/i;
+const SECRET_FIELD = /secret|token|password|passwd|authorization|headers|credential|api_?key|private_?key|bearer|redis_?url/i;
 
 /**
  * A deep copy of `value` with every secret field replaced by {@link REDACTED}.

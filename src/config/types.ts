@@ -240,4 +240,24 @@ export interface Config {
    * everything in this process. `auto` in the environment: one per CPU. Default 1.
    */
   readonly workers: number;
+  /** Shared state of a fleet of enrichers (ENRICHER_REDIS_*); off without ENRICHER_REDIS_URL. */
+  readonly fleet: FleetConfig;
+}
+
+/** A fleet of enrichers on one Redis (docs/scaling.md). */
+export interface FleetConfig {
+  /**
+   * `redis://[user:password@]host:port[/db]` or `rediss://` (TLS); undefined:
+   * no Redis, every process on its own. Holds the password: never log it
+   * (see fleet/redisUrl.ts `redactRedisUrl`).
+   */
+  readonly redisUrl?: string;
+  /** Longest any one Redis command may take before the caller goes on without it, ms. Default 250. */
+  readonly redisWaitMs: number;
+  /** Prefix of every key and channel, so fleets (or other apps) can share one Redis. Default `genesys-enricher:`. */
+  readonly keyPrefix: string;
+  /** How long a replica waits for another one's Genesys look-up of the same id before its own, ms. Default 2000. */
+  readonly lockWaitMs: number;
+  /** Genesys requests per minute for the whole fleet together; 0: no fleet-wide ceiling. Default 0. */
+  readonly fleetMaxRequestsPerMinute: number;
 }

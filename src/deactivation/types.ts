@@ -87,13 +87,14 @@ export type DeactivationErrorCode =
   | 'no_snapshot' // reactivate without a recorded deactivation (HTTP 409)
   | 'user_deleted' // the user is deleted; soft-deactivation does not apply (HTTP 409)
   | 'genesys_unavailable' // Genesys failed after retries (HTTP 503, retryable)
-  | 'journal_error'; // the journal could not be written (HTTP 500)
+  | 'journal_error' // the journal could not be written (HTTP 500)
+  | 'fleet_lock_unavailable'; // the fleet's Redis could not give the run lock: refused rather than risk a double run (HTTP 503, retryable)
 
 export class DeactivationError extends Error {
   constructor(
     readonly code: DeactivationErrorCode,
     message: string,
-    readonly retryable = code === 'genesys_unavailable' || code === 'run_in_progress',
+    readonly retryable = code === 'genesys_unavailable' || code === 'run_in_progress' || code === 'fleet_lock_unavailable',
   ) {
     super(message);
     this.name = 'DeactivationError';

@@ -1,8 +1,11 @@
 import type { DeactivationConfig, GenesysConfig } from '../config/types';
 import { Deactivator, FileRunJournal } from '../deactivation/index';
-import { RequestRateLimiter, type CachedIdentityResolver, type RequestLimiter } from '../directory/index';
+import { RedisRunJournal } from '../deactivation/journal/redisRunJournal';
+import type { IdentityCache } from '../deactivation/steps/types';
+import { RequestRateLimiter, type RequestLimiter } from '../directory/index';
 import type { Logger } from '../telemetry/logger';
 import { type GenesysTarget, genesysClientFor } from './directory';
+import { type FleetParts, fleetLimiter } from './fleet';
 
 export interface DeactivationParts {
   readonly useCase: Deactivator;
@@ -15,8 +18,10 @@ export interface DeactivationBuildOptions {
   genesys: GenesysConfig;
   deactivation: DeactivationConfig;
   logger: Logger;
-  /** The enricher's cache, refreshed at the end of a run; the CLI has none. */
-  resolver?: CachedIdentityResolver;
+  /** The enricher's cache (in a fleet: local, Redis and every replica), refreshed at the end of a run; the CLI has none. */
+  resolver?: IdentityCache;
+  /** The fleet, when ENRICHER_REDIS_URL is set: its Genesys budget covers deactivation runs too. */
+  fleet?: FleetParts;
   /** Journal directory; default `deactivation.dataDir`. */
   dataDir?: string;
   /** The process's Genesys budget, shared with the look-ups; default one of its own (ENRICHER_GENESYS_MAX_RPM). */
@@ -35,11 +40,12 @@ export function buildDeactivation(options: DeactivationBuildOptions): Deactivati
   const { target, genesys, deactivation, logger } = options;
   const client = genesysClientFor(target, genesys, {
     logger: logger.child({ component: 'genesys', purpose: 'deactivation' }),
-    rateLimiter: options.limiter ?? new RequestRateLimiter({ ratePerMinute: genesys.maxRequestsPerMinute }),
+    rateLimiter: options.limiter ?? fleetLimiter(new RequestRateLimiter({ ratePerMinute: genesys.maxRequestsPerMinute }), options.fleet),
   });
   const useCase = new Deactivator({
     client,
-    journal: new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir, logger }),
+    // In a fleet the run lock and journal live in Redis: one run per user fleet-wide, resumable through any replica.
+    journal: options.fleet ? new RedisRunJournal({ redis: options.fleet.redis }) : new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir, logger }),
     resolver: options.resolver,
     logger, // the Deactivator names itself (component: deactivation)
   });

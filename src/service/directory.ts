@@ -5,6 +5,7 @@ import { CachedIdentityResolver, GenesysClient, type GenesysClientOptions, type 
 import { TimedBulkLookup } from '../directory/lookup/timedBulkLookup';
 import { Histogram, LOOKUP_SECONDS_BUCKETS } from '../telemetry/metricsHistogram';
 import type { Logger } from '../telemetry/logger';
+import type { FleetParts } from './fleet';
 
 /** Where the directory talks to: a real org or the embedded simulator. */
 export interface GenesysTarget {
@@ -46,7 +47,9 @@ export interface DirectoryParts {
  * Builds Genesys client -> bulk look-up (timed) -> circuit breaker -> batcher
  * -> breaker fast path -> lru cache. `breakerConfig` unset: the defaults (5 failures, 30 s).
  * `limiter`: the process's Genesys budget (look-ups, warm-up and deactivation
- * share it); unset, look-ups are not rate-limited.
+ * share it; in a fleet with a ceiling, under the fleet-wide one too, see
+ * fleetLimiter); unset, look-ups are not rate-limited. `fleet`: Redis between
+ * the cache and this process's own look-ups.
  */
 export function buildDirectory(
   target: GenesysTarget,
@@ -55,6 +58,7 @@ export function buildDirectory(
   logger: Logger,
   breakerConfig?: BreakerConfig,
   limiter?: RequestLimiter,
+  fleet?: FleetParts,
 ): DirectoryParts {
   const client = genesysClientFor(target, genesys, { logger: logger.child({ component: 'genesys' }), rateLimiter: limiter });
   const lookupDuration = new Histogram(LOOKUP_SECONDS_BUCKETS);
@@ -69,8 +73,10 @@ export function buildDirectory(
   const timed = new TimedBulkLookup({ lookup: new UserLookup({ client }), observer: lookupDuration });
   // With a limiter, a batch is cut when the budget grants its request: ids keep collecting meanwhile.
   const batcher = new UserBatcher({ lookup: new BreakerBulkLookup({ lookup: timed, breaker }), limiter });
+  const ownLookup = new BreakerSingleLookup({ lookup: batcher, breaker });
   const resolver = new CachedIdentityResolver({
-    lookup: new BreakerSingleLookup({ lookup: batcher, breaker }),
+    // In a fleet, Redis sits between the cache and this process's own look-ups.
+    lookup: fleet ? fleet.sharedLookup(ownLookup) : ownLookup,
     max: cache.maxEntries,
     ttlMs: cache.ttlMs,
     notFoundTtlMs: cache.notFoundTtlMs,

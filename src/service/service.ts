@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 import { createAdminApp } from '../admin/app';
+import type { MetricsSource } from '../admin/metricsRoute';
+import type { MetricsRegistry } from '../telemetry/metricsRegistry';
 import { HealthRegistry } from '../admin/health';
 import { AdminServer } from '../admin/server';
 import type { Config } from '../config/index';
@@ -18,8 +20,10 @@ import type { Logger } from '../telemetry/logger';
 import { startSelfTelemetry } from '../telemetry/selfTelemetry';
 import { RuntimeMonitor } from '../telemetry/runtimeMonitor';
 import { DirectoryWarmup } from '../directory/warmup/index';
+import type { WarmupTarget } from '../directory/warmup/directoryWarmup';
 import { buildDeactivation } from './deactivation';
 import { buildDirectory } from './directory';
+import { buildFleet, fleetLimiter } from './fleet';
 import { buildExporter, holdOptions } from './exporter';
 import { resolveGenesysTarget } from './genesysTarget';
 import { buildHttpReceiver, receiverSecurity } from './receivers';
@@ -31,6 +35,8 @@ export interface ServiceDeps {
   debugOutput?: Writable;
   /** What the memory limiter reads, bytes; default the process's RSS. For tests. */
   readMemory?: () => number;
+  /** What `/metrics` serves, given this process's registry; default the registry itself (a cluster worker serves all workers'). */
+  metricsSource?: (local: MetricsRegistry) => MetricsSource;
 }
 
 /** A started service. */
@@ -61,13 +67,18 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const { target, simulator } = await resolveGenesysTarget(config.genesys, logger);
   // Before the components, so the global tracer they default to records from their first call.
   const selfTelemetry = startSelfTelemetry(config.selfTelemetry, { logger: logger.child({ component: 'self-telemetry' }) });
-  // One Genesys budget for the process: look-ups, warm-up and deactivation runs all take their turns from it.
-  const genesysBudget = new RequestRateLimiter({ ratePerMinute: config.genesys.maxRequestsPerMinute });
-  const directory = buildDirectory(target, config.genesys, config.cache, logger, config.breaker, genesysBudget);
+  // ENRICHER_REDIS_URL: a fleet sharing the directory, changed users and the Genesys budget through Redis.
+  const fleet = buildFleet(config.fleet, config.cache, logger);
+  // One Genesys budget for the process: look-ups, warm-up and deactivation runs all take their turns from it
+  // (in a fleet with ENRICHER_FLEET_GENESYS_MAX_RPM, under the fleet-wide ceiling too).
+  const localBudget = new RequestRateLimiter({ ratePerMinute: config.genesys.maxRequestsPerMinute });
+  const genesysBudget = fleetLimiter(localBudget, fleet);
+  const directory = buildDirectory(target, config.genesys, config.cache, logger, config.breaker, genesysBudget, fleet);
   // ENRICHER_WARMUP: the whole org preloaded into the cache, so known users never wait for Genesys.
-  const warmup = config.warmup.enabled
-    ? new DirectoryWarmup({ client: directory.client, cache: directory.resolver, logger, readyTimeoutMs: config.warmup.readyTimeoutMs, refreshMs: config.warmup.refreshMs, cacheMaxEntries: config.cache.maxEntries })
-    : undefined;
+  const warmupInto = (cache: WarmupTarget) =>
+    new DirectoryWarmup({ client: directory.client, cache, logger, readyTimeoutMs: config.warmup.readyTimeoutMs, refreshMs: config.warmup.refreshMs, cacheMaxEntries: config.cache.maxEntries });
+  // In a fleet, one replica (holding a lease in Redis) warms up for all, into Redis.
+  const warmup = config.warmup.enabled ? (fleet ? fleet.warmupOnce(directory.resolver, warmupInto) : warmupInto(directory.resolver)) : undefined;
   // A batch held when the process stopped is read back from the persistent queue and enriched again (held if need be).
   let resumeHeld: (bytes: Buffer) => TraceBatch = (bytes) => ({ bytes, spanCount: 0 });
   const exporter = buildExporter(config.export, config.shutdownGraceMs, logger, deps.debugOutput, { ...holdOptions(config), resumeHeld: (bytes) => resumeHeld(bytes) });
@@ -124,15 +135,24 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     memory,
     runtime,
     holdDuration,
-    genesysBudget,
+    genesysBudget: localBudget,
   });
+  fleet?.declareMetrics(metrics);
   // Soft-deactivation behind the admin routes: its own rate-limited Genesys client; refreshes the enricher's cache.
-  const deactivation = buildDeactivation({ target, genesys: config.genesys, deactivation: config.deactivation, logger, resolver: directory.resolver, limiter: genesysBudget });
+  const deactivation = buildDeactivation({
+    target,
+    genesys: config.genesys,
+    deactivation: config.deactivation,
+    logger,
+    resolver: fleet ? fleet.sharedCache(directory.resolver) : directory.resolver,
+    fleet,
+    limiter: genesysBudget,
+  });
   const adminRuns = new AbortController();
   const health = new HealthRegistry();
   const admin = new AdminServer({
     address: config.admin.address,
-    handler: createAdminApp({ health, metrics, logger, token: config.admin.token, deactivation: deactivation.useCase, signal: adminRuns.signal }),
+    handler: createAdminApp({ health, metrics: deps.metricsSource ? deps.metricsSource(metrics) : metrics, logger, token: config.admin.token, deactivation: deactivation.useCase, signal: adminRuns.signal }),
     logger: logger.child({ component: 'admin' }),
   });
 
@@ -160,6 +180,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     clearTimeout(abortRuns);
     deactivation.close();
     directory.close();
+    await fleet?.close();
     await simulator?.close();
     runtime.stop();
     await selfTelemetry.shutdown(); // last: flushes the spans of everything above
@@ -167,6 +188,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
 
   try {
     runtime.start();
+    fleet?.start(); // connects in the background: Redis never holds the start up
     await exporter.start();
     exporterUp = true;
     await memory?.start();
@@ -188,6 +210,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
       export: config.export.endpoint ?? 'debug (stdout)',
       exportQueue: config.export.queueDir ?? 'memory',
       genesys: config.genesys.mode,
+      redis: fleet?.where ?? 'off',
     },
     'genesys-otel-enricher started',
   );

@@ -46,6 +46,11 @@ export const REDACT_PATHS = [
   '*.ENRICHER_ADMIN_TOKEN',
   'OTEL_EXPORTER_OTLP_HEADERS',
   '*.OTEL_EXPORTER_OTLP_HEADERS',
+  // ENRICHER_REDIS_URL carries the Redis password; log redactRedisUrl() of it instead.
+  'redisUrl',
+  '*.redisUrl',
+  'ENRICHER_REDIS_URL',
+  '*.ENRICHER_REDIS_URL',
 ];
 
 export interface LoggerOptions {

@@ -37,6 +37,11 @@ export type MetricFamily =
   | (FamilyBase & { readonly type: 'counter' | 'gauge'; collect(): readonly Sample[] })
   | (FamilyBase & { readonly type: 'histogram'; collect(): readonly HistogramSample[] });
 
+/** One family's values at one moment, as plain (structured-cloneable) data. */
+export type FamilySnapshot =
+  | (FamilyBase & { readonly type: 'counter' | 'gauge'; readonly samples: readonly Sample[] })
+  | (FamilyBase & { readonly type: 'histogram'; readonly samples: readonly HistogramSample[] });
+
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -70,6 +75,23 @@ export class MetricsRegistry {
   /** Scrapes whose callback threw, one per family and scrape, since construction. */
   get collectFailures(): number {
     return this.#collectFailures;
+  }
+
+  /**
+   * Every family with its current values, as plain data (for a cluster
+   * primary to aggregate the workers'). A family whose callback throws is left
+   * out, as in `render`.
+   */
+  snapshot(): FamilySnapshot[] {
+    const out: FamilySnapshot[] = [];
+    for (const family of this.#families) {
+      try {
+        out.push(family.type === 'histogram' ? { name: family.name, help: family.help, type: 'histogram', samples: [...family.collect()] } : { name: family.name, help: family.help, type: family.type, samples: [...family.collect()] });
+      } catch {
+        this.#collectFailures++;
+      }
+    }
+    return out;
   }
 
   /** Every family with its current values, as Prometheus text. */

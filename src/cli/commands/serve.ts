@@ -1,4 +1,4 @@
-import { clusterWorkerId, isClusterWorker, leaveCluster, reportWorkerReady, runClusterPrimary, untilWorkerStop } from '../../cluster/index';
+import { clusterWorkerId, clusterWorkerMetrics, isClusterWorker, leaveCluster, reportWorkerReady, runClusterPrimary, untilWorkerStop } from '../../cluster/index';
 import { ConfigError } from '../../config/errors';
 import { startService } from '../../service/index';
 import { missingNodeFlags, SERVICE_NODE_FLAGS } from '../../service/nodeFlags';
@@ -27,7 +27,8 @@ export async function runServe(args: string[] = []): Promise<number> {
   const logger = worker ? root.child({ worker: clusterWorkerId() }) : root;
   let service;
   try {
-    service = await startService(config, { logger });
+    // A worker's /metrics answers for all workers: the primary aggregates them.
+    service = await startService(config, { logger, ...(worker ? { metricsSource: (local) => clusterWorkerMetrics(local).source } : {}) });
   } catch (err) {
     leaveCluster(); // a worker's IPC channel would keep it alive
     if (!(err instanceof ConfigError)) throw err;

@@ -14,7 +14,7 @@ export const refreshCache: Step = {
     if (ctx.dryRun) return { step: 'cache', outcome: 'planned', changed: { state: ctx.action === 'deactivate' ? 'inactive' : 'active' } };
     const cached = ctx.cache.peek(ctx.userId);
     const same = cached?.status === 'found' && cached.user.state === user.state && cached.user.version === user.version;
-    ctx.cache.set(user);
+    await ctx.cache.set(user);
     return { step: 'cache', outcome: same ? 'already' : 'done', changed: { state: user.state, version: user.version } };
   },
 };

@@ -7,8 +7,8 @@ import type { StateChangeReason, StepName, StepReport } from '../types';
 
 /** The enricher's cache as a run uses it (CachedIdentityResolver fits). */
 export interface IdentityCache {
-  /** Caches the user as found and fresh. */
-  set(user: GenesysUser): void;
+  /** Caches the user as found and fresh (a fleet's cache resolves once the other replicas are told). */
+  set(user: GenesysUser): void | Promise<void>;
   /** The cached resolution, if any, without I/O. */
   peek(id: string): Resolution | undefined;
   /** Resolves ids through the cache (misses go to Genesys). Never rejects. */

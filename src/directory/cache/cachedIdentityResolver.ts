@@ -9,9 +9,16 @@ const OWNER = 'CachedIdentityResolver';
 type Cached = Exclude<Resolution, { status: 'failed' }>;
 type Status = LRUCache.Status<string, Cached, unknown>;
 
-/** Where cache misses go: usually a UserBatcher. Must never reject. */
+/**
+ * A look-up's answer, with how long it stays fresh when the answer came from a
+ * shared cache that already holds it for less than this cache's TTL
+ * (milliseconds; the fleet's Redis entry's remaining TTL). Unset: this cache's TTL.
+ */
+export type LoadedResolution = Resolution & { readonly ttlMs?: number };
+
+/** Where cache misses go: usually a UserBatcher (or the fleet's Redis in front of it). Must never reject. */
 export interface SingleLookup {
-  load(id: string): Promise<Resolution>;
+  load(id: string): Promise<LoadedResolution>;
   /** Told that a look-up still waiting was asked for again (the cache coalesced it): it may go first. Optional. */
   promote?(id: string): void;
 }
@@ -225,6 +232,11 @@ export class CachedIdentityResolver implements IdentityResolver {
       throw new Error(resolution.reason);
     }
     if (resolution.status === 'not_found') options.ttl = this.#notFoundTtlMs;
+    if (resolution.ttlMs !== undefined) {
+      // Fresh no longer than the shared entry it came from; cached without the hint.
+      options.ttl = Math.max(1, Math.min(options.ttl ?? Infinity, Math.round(resolution.ttlMs)));
+      return resolution.status === 'found' ? Object.freeze({ status: 'found', user: resolution.user }) : NOT_FOUND;
+    }
     return resolution;
   }
 
