@@ -55,7 +55,7 @@ describe('fleet configuration (ENRICHER_REDIS_*)', () => {
     for (const format of ['yaml', 'json'] as const) {
       const text = renderConfig(loaded, format);
       assert.doesNotMatch(text, /hunter2/);
-      assert.match(text, /redisUrl/);
+      assert.match(text, /\$\{env:ENRICHER_REDIS_URL\}/, 'a reference to the variable, as every secret');
     }
   });
 });

@@ -34,6 +34,8 @@ describe('the fleet-wide Genesys budget (ENRICHER_FLEET_GENESYS_MAX_RPM), three 
           ENRICHER_REDIS_URL: redis.url,
           ENRICHER_FLEET_GENESYS_MAX_RPM: String(CEILING),
           ENRICHER_LOOKUP_BUDGET_MS: '200',
+          // This test is about the budget: spans held for look-ups the budget delays leave after 1 s.
+          ENRICHER_LOOKUP_HOLD_MS: '1000',
         }),
       );
       procs.push(proc);
@@ -60,7 +62,7 @@ describe('the fleet-wide Genesys budget (ENRICHER_FLEET_GENESYS_MAX_RPM), three 
     sim.resetStats();
     const started = Date.now();
     await Promise.all(clients.map((c) => c.flush()));
-    // Spans are not held for the budget: they leave when the look-up budget runs out.
+    // Spans are held at most ENRICHER_LOOKUP_HOLD_MS (1 s here) while the budget delays their look-ups.
     const arrived = () => sink.spans().filter((s) => s.attributes['test.run'] === 'budget').length;
     while (arrived() < 3 * USERS_PER_REPLICA) {
       assert.ok(Date.now() - started < 20_000, `only ${arrived()} spans arrived`);
