@@ -17,6 +17,11 @@ import { queueRoutes } from './routes/queues';
 import type { ApiRoute, RouteDeps } from './routes/route-types';
 import { routingStatusRoutes } from './routes/routing-status';
 import { tokenRoutes } from './routes/tokens';
+import { divisionRoutes } from './routes/divisions';
+import { groupRoutes } from './routes/groups';
+import { stationRoutes } from './routes/stations';
+import { userSearchRoutes } from './routes/users-search';
+import { workforceRoutes } from './routes/workforce';
 import { userReadRoutes } from './routes/users-read';
 import { userWriteRoutes } from './routes/users-write';
 import { StatsRecorder } from './stats';
@@ -40,6 +45,11 @@ export function apiRoutes(deps: RouteDeps): ApiRoute[] {
     ...presenceRoutes(deps),
     ...authorizationRoutes(deps),
     ...tokenRoutes(deps),
+    ...stationRoutes(deps),
+    ...groupRoutes(deps),
+    ...divisionRoutes(deps),
+    ...workforceRoutes(deps),
+    ...userSearchRoutes(deps),
   ];
 }
 
@@ -56,7 +66,13 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
   const stats = new StatsRecorder();
   const tokens = new AccessTokens({ lifetimeSeconds: resolved.tokenLifetimeSeconds, now: Date.now });
   const shutdown = new AbortController();
-  const deps: RouteDeps = { store, faults, now: () => new Date(), recordBulkIds: (ids) => stats.bulkIds(ids) };
+  const deps: RouteDeps = {
+    store,
+    faults,
+    now: () => new Date(),
+    behaviour: { inactiveRemovesRoleGrants: resolved.inactiveRemovesRoleGrants },
+    recordBulkIds: (ids) => stats.bulkIds(ids),
+  };
   const control = {
     faults,
     org,
