@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GenesysError } from '../directory/genesys/errors';
 import type { GenesysCaller } from '../directory/lookup/userLookup';
-import { functionOption, intOption, requiredOption } from '../directory/options';
+import { functionOption, intOption, requiredOption, stringOption } from '../directory/options';
 import type { Resolution } from '../directory/types';
 import { normalizeUserId } from '../directory/userId';
 import type { Logger } from '../telemetry/logger';
@@ -37,6 +37,12 @@ export interface DeactivatorOptions {
   readonly pageSize?: number;
   /** Re-reads and retries of a state change after a version conflict, >= 0. Default 3. */
   readonly versionConflictRetries?: number;
+  /**
+   * The division the optional `moveDivision` step moves users to
+   * (ENRICHER_OFFBOARDING_DIVISION_ID). Default none: runs asking for that
+   * step are refused with `no_offboarding_division`.
+   */
+  readonly offboardingDivisionId?: string;
 }
 
 /**
@@ -69,6 +75,7 @@ export class Deactivator implements DeactivationUseCase {
       pageSize,
       versionConflictRetries: intOption(OWNER, 'versionConflictRetries', options.versionConflictRetries, 3, 0),
       offlinePresenceId: (reads: UserReads) => this.#offlinePresenceId(reads),
+      ...(options.offboardingDivisionId !== undefined ? { offboardingDivisionId: stringOption(OWNER, 'offboardingDivisionId', options.offboardingDivisionId) } : {}),
     });
   }
 
@@ -103,6 +110,9 @@ export class Deactivator implements DeactivationUseCase {
     // Both checks come before any journal or Genesys access.
     const userId = checkedUserId(rawId);
     checkRunOptions(options);
+    if (action === 'deactivate' && options.moveDivision && !this.#deps.offboardingDivisionId) {
+      throw new DeactivationError('no_offboarding_division', 'moveDivision asks for the offboarding division, but ENRICHER_OFFBOARDING_DIVISION_ID is not set');
+    }
     const session = await this.#journal.open(userId);
     try {
       return await executeRun(this.#deps, session, action, userId, options);
@@ -137,7 +147,9 @@ function checkedUserId(rawId: string): string {
 function checkRunOptions(options: RunOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: run options are required`);
   if (typeof options.actor !== 'string' || options.actor.length === 0) throw new TypeError(`${OWNER}: run option "actor" must be a non-empty string`);
-  if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') throw new TypeError(`${OWNER}: run option "dryRun" must be a boolean`);
+  for (const flag of ['dryRun', 'removeGroups', 'moveDivision', 'removeManagementUnit'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${OWNER}: run option "${flag}" must be a boolean`);
+  }
   if (options.reason !== undefined && !STATE_CHANGE_REASONS.includes(options.reason)) {
     throw new TypeError(`${OWNER}: run option "reason" must be one of ${STATE_CHANGE_REASONS.join(', ')}`);
   }

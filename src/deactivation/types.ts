@@ -14,10 +14,14 @@ export type StepName =
   | 'snapshot' // read user (version), grants, queues (joined and unjoined), skills, languages, routing status, presence, external ids
   | 'routing_status' // OFF_QUEUE
   | 'presence' // the Offline system presence
+  | 'station' // associated and default station cleared (reactivate: default station restored)
   | 'queues' // the user's own memberships removed; group memberships reported
   | 'skills'
   | 'languages'
+  | 'groups' // optional: the user removed from their groups (reactivate: added back)
   | 'role_grants' // the user's own grants removed; group grants reported
+  | 'division' // optional: moved to the offboarding division (reactivate: moved back)
+  | 'management_unit' // optional: removed from the workforce management unit (reactivate: put back)
   | 'state' // inactive by PATCH with version (re-read and retry on conflict)
   | 'sessions' // DELETE /api/v2/tokens/{id}, after the state change
   | 'verify' // read back; report what did not take
@@ -77,6 +81,17 @@ export interface RunOptions {
   readonly reason?: StateChangeReason;
   readonly actor: string;
   readonly signal?: AbortSignal;
+  /**
+   * Optional deactivation steps, each off by default. A resumed run follows
+   * what the interrupted run was asked for; reactivation undoes what the
+   * recorded deactivations did, whatever these say.
+   */
+  /** Remove the user from every group (groups still grant queues and roles). */
+  readonly removeGroups?: boolean;
+  /** Move the user to the configured offboarding division (ENRICHER_OFFBOARDING_DIVISION_ID). */
+  readonly moveDivision?: boolean;
+  /** Remove the user from their workforce management unit. */
+  readonly removeManagementUnit?: boolean;
 }
 
 /** Errors the adapters map to status codes / exit codes; each has a stable code. */
@@ -87,7 +102,9 @@ export type DeactivationErrorCode =
   | 'no_snapshot' // reactivate without a recorded deactivation (HTTP 409)
   | 'user_deleted' // the user is deleted; soft-deactivation does not apply (HTTP 409)
   | 'genesys_unavailable' // Genesys failed after retries (HTTP 503, retryable)
-  | 'journal_error'; // the journal could not be written (HTTP 500)
+  | 'journal_error' // the journal could not be written (HTTP 500)
+  | 'no_offboarding_division' // moveDivision asked for, but no offboarding division is configured (HTTP 400)
+  | 'runs_unavailable'; // the journal cannot list its users (HTTP 501)
 
 export class DeactivationError extends Error {
   constructor(
