@@ -13,7 +13,6 @@ export type AdapterErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'invalid_body'
-  | 'invalid_query'
   | 'body_too_large'
   | 'unsupported_media_type'
   | 'deactivation_unavailable'
@@ -41,7 +40,6 @@ export const ADMIN_ERRORS = {
   not_found: { status: 404, message: 'no such route' },
   method_not_allowed: { status: 405, message: 'method not allowed on this route' },
   invalid_body: { status: 400, message: 'the request body is not valid' },
-  invalid_query: { status: 400, message: 'the query string is not valid' },
   body_too_large: { status: 413, message: 'the request body is too large' },
   unsupported_media_type: { status: 415, message: 'the request body must be application/json' },
   // Use case (DeactivationError codes).
@@ -52,6 +50,7 @@ export const ADMIN_ERRORS = {
   user_deleted: { status: 409, message: 'the user is deleted; soft-deactivation does not apply' },
   genesys_unavailable: { status: 503, message: 'Genesys Cloud did not answer; try again later' },
   journal_error: { status: 500, message: 'the deactivation journal could not be written' },
+  invalid_query: { status: 400, message: 'the query string is not valid' },
   no_offboarding_division: { status: 400, message: 'moveDivision needs ENRICHER_OFFBOARDING_DIVISION_ID to be set' },
   runs_unavailable: { status: 501, message: 'this journal cannot list the runs of all users' },
   // A run that returned a report whose status is `failed` (the report goes along).

@@ -6,6 +6,7 @@ import { LIMITS_ENV_VARS, readBreakerConfig, readLimitsConfig } from './limitsEn
 import { readSelfTelemetryConfig } from '../telemetry/selfTelemetryConfig';
 import { normalizeOrigin } from '../receiver/otlphttp/cors';
 import { readCaBundle, readServerTls, type ServerTlsFiles } from '../receiver/tls/pemFiles';
+import { normalizeUserId } from '../directory/userId';
 
 /** Environment variables the service reads; docs and the compose test use this list. */
 export const ENV_VARS = [
@@ -50,6 +51,7 @@ export const ENV_VARS = [
   'ENRICHER_ADMIN_TOKEN',
   'ENRICHER_DATA_DIR',
   'ENRICHER_GENESYS_MAX_RPM',
+  'ENRICHER_OFFBOARDING_DIVISION_ID',
   'ENRICHER_LOG_LEVEL',
   'ENRICHER_SHUTDOWN_GRACE_MS',
   'ENRICHER_WORKERS',
@@ -147,6 +149,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
     deactivation: {
       dataDir: r.string('ENRICHER_DATA_DIR') ?? './data',
       maxRequestsPerMinute: r.int('ENRICHER_GENESYS_MAX_RPM', 240, 1, 3000),
+      ...offboardingDivisionOf(r),
     },
     // OTEL_* are read only when ENRICHER_SELF_TELEMETRY is on; pass every receiver address (loop guard).
     selfTelemetry: readSelfTelemetryConfig(r, httpAddress ? [grpcAddress, httpAddress] : [grpcAddress]),
@@ -305,4 +308,13 @@ function exportHeadersOf(r: EnvReader): Record<string, string> {
     else headers[name] = value;
   });
   return headers;
+}
+
+// A Genesys division id (a UUID), canonical lower case; unset means the optional division step cannot run.
+function offboardingDivisionOf(r: EnvReader): { offboardingDivisionId?: string } {
+  const raw = r.string('ENRICHER_OFFBOARDING_DIVISION_ID');
+  if (raw === undefined) return {};
+  const id = normalizeUserId(raw);
+  if (id === undefined) return r.fail('ENRICHER_OFFBOARDING_DIVISION_ID', `must be a Genesys division id (a UUID), got "${raw}"`, {});
+  return { offboardingDivisionId: id };
 }

@@ -92,6 +92,7 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
 
   { path: 'deactivation.data_dir', env: 'ENRICHER_DATA_DIR', kind: 'string' },
   { path: 'deactivation.max_requests_per_minute', env: 'ENRICHER_GENESYS_MAX_RPM', kind: 'integer' },
+  { path: 'deactivation.offboarding_division_id', env: 'ENRICHER_OFFBOARDING_DIVISION_ID', kind: 'string' },
 
   { path: 'self_telemetry.enabled', env: 'ENRICHER_SELF_TELEMETRY', kind: 'switch' },
   { path: 'self_telemetry.endpoint', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'string' },

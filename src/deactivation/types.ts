@@ -103,6 +103,7 @@ export type DeactivationErrorCode =
   | 'user_deleted' // the user is deleted; soft-deactivation does not apply (HTTP 409)
   | 'genesys_unavailable' // Genesys failed after retries (HTTP 503, retryable)
   | 'journal_error' // the journal could not be written (HTTP 500)
+  | 'invalid_query' // a people look-up or runs listing with bad parameters (HTTP 400)
   | 'no_offboarding_division' // moveDivision asked for, but no offboarding division is configured (HTTP 400)
   | 'runs_unavailable'; // the journal cannot list its users (HTTP 501)
 
@@ -117,6 +118,38 @@ export class DeactivationError extends Error {
   }
 }
 
+/** How an administrator names a person: an outside system's key (e.g. HR's employee number), or an email address. */
+export type UserQuery =
+  | { readonly authority: string; readonly externalKey: string }
+  | { readonly email: string };
+
+/** A person found by a UserQuery. */
+export interface FoundUser {
+  readonly userId: string;
+  readonly name?: string;
+  readonly username?: string;
+  readonly email?: string;
+  readonly state: string;
+  readonly division?: { readonly id?: string; readonly name?: string };
+}
+
+/** One run as the journal records it, for audits. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly userId: string;
+  readonly action: 'deactivate' | 'reactivate';
+  readonly dryRun: boolean;
+  /** Token fingerprint for admin calls, `cli:<os user>` for the CLI. */
+  readonly actor: string;
+  readonly reason?: StateChangeReason;
+  /** The interrupted run this one continued. */
+  readonly resumes?: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  /** The run's status, or `interrupted` when it has no finish record (killed, or still running). */
+  readonly outcome: RunStatus | 'interrupted';
+}
+
 /** The use case. */
 export interface DeactivationUseCase {
   /** Plans (dryRun) or performs the offboarding; resumes an interrupted run from the journal. */
@@ -125,4 +158,12 @@ export interface DeactivationUseCase {
   reactivate(userId: string, options: RunOptions): Promise<RunReport>;
   /** The identity as the enricher resolves it (through the cache). */
   identity(userId: string): Promise<Resolution>;
+  /**
+   * People by external id (authoritative, one Genesys call) or by email
+   * (through Genesys search, which is eventually consistent: minutes-old
+   * changes may not show). Rejects with `invalid_query` or `genesys_unavailable`.
+   */
+  findUsers?(query: UserQuery, options?: { readonly signal?: AbortSignal }): Promise<FoundUser[]>;
+  /** Runs started at or after `since` (ISO 8601), oldest first, at most `limit`. */
+  runs?(query: { readonly since?: string; readonly limit?: number }): Promise<RunSummary[]>;
 }

@@ -38,6 +38,7 @@ export function buildDeactivation(options: DeactivationBuildOptions): Deactivati
     journal: new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir }),
     resolver: options.resolver,
     logger: logger.child({ component: 'deactivation' }),
+    ...(deactivation.offboardingDivisionId ? { offboardingDivisionId: deactivation.offboardingDivisionId } : {}),
   });
   return { useCase, close: () => client.close() };
 }
