@@ -24,7 +24,10 @@ export interface BulkProgress {
 
 /** One user's result in a bulk run: the report, or the error that stopped the run for that user. */
 export interface BulkItem {
+  /** The user id; empty for a person who could not be resolved to one. */
   readonly userId: string;
+  /** How the person was named when not by user id, e.g. `HR:E10001` or `leavers.csv line 12 (HR:E10001)`. */
+  readonly source?: string;
   readonly report?: RunReport;
   readonly error?: { readonly code: string; readonly message: string };
 }
@@ -106,7 +109,14 @@ function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, 
     ? { clientId: sim.clientId, clientSecret: sim.clientSecret, region: g.region, apiUrl: sim.url }
     : { clientId: g.clientId ?? '', clientSecret: g.clientSecret ?? '', region: g.region, apiUrl: g.apiUrl };
   const parts = buildDeactivation({ target, genesys: g, deactivation: config.deactivation, logger: options.logger, dataDir });
-  const useCase = parts.useCase;
+  return runtimeOver(parts.useCase, async () => {
+    parts.close();
+    await cleanUp?.();
+  });
+}
+
+/** A DeactivationRuntime over a use case: bulk runs through the BulkRunner, `close` as given. */
+export function runtimeOver(useCase: DeactivationUseCase, close: () => Promise<void>): DeactivationRuntime {
   const bulk = new BulkRunner({ useCase, concurrency: BULK_CONCURRENCY });
   return {
     useCase,
@@ -115,9 +125,6 @@ function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, 
       const result = await bulk.runBulk(userIds, action, rest, onProgress && ((p) => onProgress({ done: p.done, total: p.total, failed: p.failed, etaMs: p.etaMs })));
       return result.results.map((r) => (r.ok ? { userId: r.userId, report: r.report } : { userId: r.userId, error: { code: r.error.code, message: r.error.message } }));
     },
-    async close() {
-      parts.close();
-      await cleanUp?.();
-    },
+    close,
   };
 }

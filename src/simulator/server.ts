@@ -32,6 +32,8 @@ import { isUuid } from './validate';
 export interface Simulator extends RunningSimulator {
   /** A user's sessions, queues, skills, languages, grants, presence...; undefined if unknown. */
   inspectUser(id: string): UserInspection | undefined;
+  /** Gives a user an external id (e.g. an HR employee number), as an identity provider or admin would. */
+  addExternalId(userId: string, authorityName: string, externalKey: string): void;
 }
 
 /** Every API route the simulator serves. */
@@ -106,6 +108,11 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
       return user && toSimulatedUser(store, user);
     },
     putUser: (user) => putUser(store, user),
+    addExternalId: (userId, authorityName, externalKey) => {
+      const id = userId.toLowerCase();
+      if (!store.users.has(id)) throw new Error(`addExternalId: unknown user ${userId}`);
+      store.externalIds.push({ userId: id, authorityName, externalKey });
+    },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         shutdown.abort();
