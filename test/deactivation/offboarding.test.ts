@@ -239,3 +239,22 @@ describe('resume with the new steps', () => {
     assert.deepEqual(await runOnce(true), await runOnce(false));
   });
 });
+
+describe('where Genesys keeps the grants at inactive (the older help page)', () => {
+  it('the round trip still restores everything, and the reactivation finds the grants already there', async () => {
+    const rig = await startRig({ sim: { inactiveRemovesRoleGrants: false } });
+    try {
+      const id = subjects(rig.sim).full;
+      const before = comparable(rig.sim.inspectUser(id)) as { grants: unknown; queues: unknown; skills: unknown };
+      const deactivator = rig.deactivator();
+      assert.equal((await deactivator.deactivate(id, { actor: ACTOR })).status, 'completed');
+      const report = await deactivator.reactivate(id, { actor: ACTOR });
+      assert.equal(report.status, 'completed');
+      assert.equal(step(report, 'verify').left, undefined);
+      const after = comparable(rig.sim.inspectUser(id)) as typeof before;
+      assert.deepEqual([after.grants, after.queues, after.skills], [before.grants, before.queues, before.skills]);
+    } finally {
+      await rig.close();
+    }
+  });
+});
