@@ -258,3 +258,25 @@ describe('where Genesys keeps the grants at inactive (the older help page)', () 
     }
   });
 });
+
+describe('a reactivation killed between the state change and the grants', () => {
+  it('leaves an active user whose own grants the next run re-applies and reads back', async () => {
+    const rig = await startRig();
+    try {
+      const id = subjects(rig.sim).full;
+      const own = (i = rig.sim.inspectUser(id)!) => i.grants.filter((g) => g.subjectId === id).map((g) => `${g.roleId}/${g.divisionId}`).sort();
+      const before = own();
+      await rig.deactivator().deactivate(id, { actor: ACTOR });
+      assert.deepEqual(own(), []);
+      const killed = rig.deactivator({ wrap: (c) => crashingClient(c, { operation: 'patchUser', nth: 1, when: 'after' }) });
+      await assert.rejects(killed.reactivate(id, { actor: ACTOR }), SimulatedCrash);
+      assert.deepEqual([rig.sim.getUser(id)!.state, own()], ['active', []], 'active, grants not yet back');
+
+      const resumed = await rig.deactivator().reactivate(id, { actor: ACTOR });
+      assert.deepEqual([resumed.resumed, resumed.status, step(resumed, 'state').outcome, step(resumed, 'role_grants').outcome], [true, 'completed', 'done', 'done']);
+      assert.deepEqual(own(), before);
+    } finally {
+      await rig.close();
+    }
+  });
+});
