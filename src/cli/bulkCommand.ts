@@ -140,6 +140,8 @@ interface Named {
   readonly ids: readonly string[];
   /** Rows that name nobody (an empty cell): reported, never run. */
   readonly unresolved: readonly BulkItem[];
+  /** Each person's or row's place in what was given, by its source, so failures are reported in that order. */
+  readonly order: ReadonlyMap<string, number>;
 }
 
 async function namedPeople(parsed: Parsed, io: CommandIo): Promise<Named> {
@@ -149,7 +151,8 @@ async function namedPeople(parsed: Parsed, io: CommandIo): Promise<Named> {
   ];
   const ids: string[] = [];
   const unresolved: BulkItem[] = [];
-  if (parsed.column === undefined) return { refs, ids, unresolved };
+  const order = new Map<string, number>(refs.map((r, i) => [r.source, i]));
+  if (parsed.column === undefined) return { refs, ids, unresolved, order };
   for (const file of parsed.files) {
     let cells: CsvCell[];
     try {
@@ -161,13 +164,15 @@ async function namedPeople(parsed: Parsed, io: CommandIo): Promise<Named> {
     }
     for (const { line, value } of cells) {
       const where = `${file} line ${line}`;
-      if (value === '') unresolved.push({ userId: '', source: where, error: { code: 'empty_cell', message: `${where}: no ${parsed.column}` } });
-      else if (parsed.authority !== undefined) refs.push({ query: { authority: parsed.authority, externalKey: value }, source: `${where} (${parsed.authority}:${value})` });
-      else if (value.includes('@')) refs.push({ query: { email: value }, source: `${where} (${value})` });
+      let source = where;
+      if (value === '') unresolved.push({ userId: '', source, error: { code: 'empty_cell', message: `${where}: no ${parsed.column}` } });
+      else if (parsed.authority !== undefined) refs.push({ query: { authority: parsed.authority, externalKey: value }, source: (source = `${where} (${parsed.authority}:${value})`) });
+      else if (value.includes('@')) refs.push({ query: { email: value }, source: (source = `${where} (${value})`) });
       else ids.push(value);
+      order.set(source, order.size);
     }
   }
-  return { refs, ids, unresolved };
+  return { refs, ids, unresolved, order };
 }
 
 /** Each named person to a user id, before anything runs; notes on stderr what is being done and what search cannot promise. */
@@ -177,7 +182,8 @@ async function resolveNamed(people: Named, runtime: DeactivationRuntime, io: Com
   if (people.refs.some((r) => 'email' in r.query)) io.stderr.write('note: email look-ups use Genesys search, which is eventually consistent (changes of the last minutes may not show)\n');
   const resolved = await resolvePeople(runtime.useCase, people.refs, io.signal);
   if (resolved.unresolved.length > 0) io.stderr.write(`${resolved.unresolved.length} could not be resolved to a user; they are reported and not run\n`);
-  return { found: resolved.found, unresolved: [...people.unresolved, ...resolved.unresolved] };
+  const place = (item: BulkItem) => people.order.get(item.source ?? '') ?? Number.MAX_SAFE_INTEGER;
+  return { found: resolved.found, unresolved: [...people.unresolved, ...resolved.unresolved].sort((a, b) => place(a) - place(b)) };
 }
 
 function parseCommand(action: BulkAction, args: readonly string[]): Parsed {
