@@ -206,6 +206,32 @@ describe('offboarding as Genesys behaves (simulator with real shapes, real SDK)'
       assert.deepEqual(comparable(back), comparable({ ...before, user: { ...before.user, version: back.user.version }, routingStatus: back.routingStatus, systemPresence: back.systemPresence, activeSessions: 0, stations: back.stations }));
     });
 
+    const ALONE = [
+      { option: 'removeGroups', step: 'groups', user: 12 },
+      { option: 'moveDivision', step: 'division', user: 24 },
+      { option: 'removeManagementUnit', step: 'management_unit', user: 25 },
+    ] as const;
+    for (const { option, step: name, user } of ALONE) {
+      it(`${option} alone: only the ${name} step runs, the other optional steps are skipped; reactivation undoes just it`, async () => {
+        const id = rig.sim.org.active[user]!;
+        const before = rig.sim.inspectUser(id)!;
+        const deactivator = rig.deactivator({ offboardingDivisionId: divisions.find((d) => d !== before.user.division.id)! });
+        const report = await deactivator.deactivate(id, { actor: ACTOR, [option]: true });
+        assert.equal(report.status, 'completed');
+        const optional = ['groups', 'division', 'management_unit'] as const;
+        assert.deepEqual(optional.map((s) => step(report, s).outcome), optional.map((s) => (s === name ? 'done' : 'skipped')));
+        const after = rig.sim.inspectUser(id)!;
+        assert.deepEqual(
+          [after.groups.length === before.groups.length, after.user.division.id === before.user.division.id, after.managementUnitId === before.managementUnitId],
+          optional.map((s) => s !== name),
+        );
+        const restored = await deactivator.reactivate(id, { actor: ACTOR });
+        assert.deepEqual(optional.map((s) => step(restored, s).outcome), optional.map((s) => (s === name ? 'done' : 'skipped')));
+        const back = rig.sim.inspectUser(id)!;
+        assert.deepEqual([back.groups, back.user.division, back.managementUnitId], [before.groups, before.user.division, before.managementUnitId]);
+      });
+    }
+
     it('moveDivision without a configured offboarding division is refused before anything is read', async () => {
       await assert.rejects(rig.deactivator().deactivate(rig.sim.org.active[8]!, { actor: ACTOR, moveDivision: true }), { code: 'no_offboarding_division' });
       assert.equal(rig.sim.stats().total, 0);
