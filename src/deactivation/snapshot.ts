@@ -96,7 +96,7 @@ export interface UserSnapshot {
   readonly externalIds: readonly ExternalId[];
   /** Undefined in journals written before stations were recorded. */
   readonly stations?: StationAssignment;
-  /** The groups the user is a member of (undefined in older journals). */
+  /** The groups the user is a member of (undefined in older journals, or when Genesys did not return them: expand is best effort). */
   readonly groups?: readonly Ref[];
   /** The workforce management unit: null when in none, undefined when not read (only read when that step is asked for). */
   readonly managementUnit?: Ref | null;

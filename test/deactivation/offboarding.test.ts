@@ -232,6 +232,26 @@ describe('offboarding as Genesys behaves (simulator with real shapes, real SDK)'
       });
     }
 
+    it('when Genesys leaves the groups out of the answer (expand is best effort), removeGroups fails rather than guess; nothing is removed from groups', async () => {
+      const id = rig.sim.org.active[13]!;
+      const before = rig.sim.inspectUser(id)!.groups;
+      assert.ok(before.length > 0);
+      const withoutGroups = (inner: GenesysCaller): GenesysCaller => ({
+        call: async (operation, fn, options) => {
+          const answer = await inner.call(operation, fn, options);
+          if (operation === 'getUser' && answer && typeof answer === 'object') delete (answer as { groups?: unknown }).groups;
+          return answer;
+        },
+      });
+      const report = await rig.deactivator({ wrap: (c) => withoutGroups(c) }).deactivate(id, { actor: ACTOR, removeGroups: true });
+      assert.equal(report.status, 'failed');
+      assert.deepEqual([step(report, 'groups').outcome, step(report, 'groups').error?.code], ['failed', 'groups_unknown']);
+      assert.deepEqual(rig.sim.inspectUser(id)!.groups, before);
+      const resumed = await rig.deactivator().deactivate(id, { actor: ACTOR });
+      assert.deepEqual([resumed.resumed, resumed.status, step(resumed, 'groups').outcome], [true, 'completed', 'done'], 'the resumed run reads the groups and removes them');
+      assert.deepEqual(rig.sim.inspectUser(id)!.groups, []);
+    });
+
     it('moveDivision without a configured offboarding division is refused before anything is read', async () => {
       await assert.rejects(rig.deactivator().deactivate(rig.sim.org.active[8]!, { actor: ACTOR, moveDivision: true }), { code: 'no_offboarding_division' });
       assert.equal(rig.sim.stats().total, 0);

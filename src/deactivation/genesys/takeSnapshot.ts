@@ -27,7 +27,7 @@ export async function takeSnapshot(reads: UserReads, user: SnapshotUser, takenAt
     presence,
     externalIds,
     stations,
-    groups,
+    ...(groups ? { groups } : {}),
     ...(managementUnit !== undefined ? { managementUnit } : {}),
     ...(plan && plan.steps.length > 0 ? { offboarding: plan } : {}),
   };

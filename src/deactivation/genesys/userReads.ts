@@ -27,6 +27,9 @@ export interface PresenceDefinition {
  * with the client's GenesysError.
  */
 export class UserReads {
+  /** Groups that came with the last `user(id)` read, by user id, until `groups(id)` takes them. */
+  readonly #groupsRead = new Map<string, Ref[] | undefined>();
+
   constructor(
     private readonly client: GenesysCaller,
     private readonly call: CallOptions,
@@ -92,10 +95,20 @@ export class UserReads {
     return { ...(associated ? { associated } : {}), ...(byDefault ? { default: byDefault } : {}) };
   }
 
-  /** The groups the user is a member of (`GET /api/v2/users/{id}?expand=groups`). */
-  async groups(id: string): Promise<Ref[]> {
-    const entity = (await this.client.call('getUser', (apis) => apis.users.getUser(id, { expand: ['groups'] }), this.call)) as { groups?: StationEntity[] };
-    return (entity?.groups ?? []).flatMap((g) => toRef(g) ?? []);
+  /**
+   * The groups the user is a member of (`GET /api/v2/users/{id}?expand=groups`,
+   * the only way the API offers): taken from the last `user(id)` read of this
+   * UserReads, which asks for them, else read now. Undefined when Genesys did
+   * not return them: the SDK documents expansions as best effort.
+   */
+  async groups(id: string): Promise<Ref[] | undefined> {
+    if (this.#groupsRead.has(id)) {
+      const seen = this.#groupsRead.get(id);
+      this.#groupsRead.delete(id);
+      return seen;
+    }
+    const entity = (await this.client.call('getUser', (apis) => apis.users.getUser(id, { expand: ['groups'] }), this.call)) as UserEntity & { groups?: StationEntity[] };
+    return groupsOf(entity);
   }
 
   /** The user's workforce management unit, or null when in none (404). */
@@ -203,14 +216,18 @@ export class UserReads {
   }
 
   async #userInState(id: string, state: 'deleted' | undefined): Promise<SnapshotUser | undefined> {
-    let entity: UserEntity;
+    let entity: UserEntity & { groups?: StationEntity[] };
     try {
-      entity = (await this.client.call('getUser', (apis) => apis.users.getUser(id, state ? { state } : {}), this.call)) as UserEntity;
+      // The groups come along (one call less per snapshot); a deleted user has none.
+      const options = state ? { state } : { expand: ['groups'] };
+      entity = (await this.client.call('getUser', (apis) => apis.users.getUser(id, options), this.call)) as UserEntity & { groups?: StationEntity[] };
     } catch (err) {
       if (err instanceof GenesysError && err.status === 404) return undefined;
       throw err;
     }
-    return checkedUser(entity, 'getUser');
+    const user = checkedUser(entity, 'getUser');
+    if (!state) this.#groupsRead.set(user.id, groupsOf(entity));
+    return user;
   }
 }
 
@@ -231,6 +248,10 @@ interface QueueMemberEntity {
 interface StationEntity {
   id?: string;
   name?: string;
+}
+
+function groupsOf(entity: { groups?: StationEntity[] }): Ref[] | undefined {
+  return Array.isArray(entity?.groups) ? entity.groups.flatMap((g) => toRef(g) ?? []) : undefined;
 }
 
 function toRef(entity: StationEntity | undefined): Ref | undefined {

@@ -1,5 +1,6 @@
 import type { OptionalStep, Ref, UserSnapshot } from '../snapshot';
 import type { StepName, StepReport } from '../types';
+import { failedStep } from '../report';
 import { applyPlan, named, skipped } from './plan';
 import type { Step, StepContext } from './types';
 
@@ -13,9 +14,12 @@ import type { Step, StepContext } from './types';
 /** Deactivate: the user removed from each of their groups (groups still grant queues and roles). */
 export const removeGroups: Step = {
   name: 'groups',
-  run: (ctx) => {
-    const groups = ctx.snapshot.groups ?? [];
-    if (!asked(ctx.snapshot, 'groups')) return Promise.resolve(skipped('groups', groups.map(describe)));
+  run: async (ctx) => {
+    if (!asked(ctx.snapshot, 'groups')) return skipped('groups', (ctx.snapshot.groups ?? []).map(describe));
+    // Expansions are best effort in Genesys: when the snapshot did not get the list, ask again rather than guess
+    // "no groups" (then only this step's report in the journal says which groups were removed).
+    const groups = ctx.snapshot.groups ?? (await ctx.reads.groups(ctx.userId));
+    if (!groups) return failedStep('groups', 'groups_unknown', "Genesys did not return the user's groups (expand=groups); run again");
     return applyPlan(ctx, 'groups', { found: groups.map(describe), targets: groups }, describe, async (targets) => {
       for (const group of targets) await ctx.writes.removeFromGroup(group.id, ctx.userId);
     });
