@@ -9,7 +9,8 @@ import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 import { AdminError, toAdminError } from './errors';
 import type { HealthRegistry } from './health';
 import { type MetricsSource, serveMetrics } from './metricsRoute';
-import { matchUserRoute } from './routes';
+import { serveListRoute } from './listRoutes';
+import { matchListRoute, matchUserRoute } from './routes';
 import { serveUserRoute, type RequestFacts, type UserRoutesOptions } from './userRoutes';
 
 export interface AdminAppOptions {
@@ -69,7 +70,8 @@ export function createAdminApp(options: AdminAppOptions): AdminHandler {
     if (serveMetrics(req, res, options.metrics)) return;
 
     const started = now();
-    const match = matchUserRoute(path);
+    const listRoute = matchListRoute(path);
+    const match = listRoute ? { route: listRoute, rawUserId: undefined } : matchUserRoute(path);
     const facts: RequestFacts = { who: 'anonymous', client: req.socket.remoteAddress ?? 'unknown' };
     const serve = async () => {
       if (!match) throw new AdminError('not_found', `no route ${method} ${path.slice(0, 200)}`);
@@ -77,6 +79,7 @@ export function createAdminApp(options: AdminAppOptions): AdminHandler {
         res.setHeader('allow', match.route.method);
         throw new AdminError('method_not_allowed', `${match.route.pattern} answers ${match.route.method} only`);
       }
+      if (match.rawUserId === undefined) return serveListRoute(req, match.route, userRoutes, facts);
       return serveUserRoute(req, match.route, match.rawUserId, userRoutes, facts);
     };
     serve()

@@ -9,7 +9,14 @@ export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 export interface RunRequest {
   readonly dryRun: boolean;
   readonly reason?: StateChangeReason;
+  /** Optional deactivation steps (deactivate only). */
+  readonly removeGroups?: boolean;
+  readonly moveDivision?: boolean;
+  readonly removeManagementUnit?: boolean;
 }
+
+/** Optional deactivation steps a deactivate body may switch on. */
+const OPTIONAL_STEP_FIELDS = ['removeGroups', 'moveDivision', 'removeManagementUnit'] as const;
 
 /**
  * Reads the whole request body, refusing early (413) once it passes
@@ -50,8 +57,9 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
 
 /**
  * Validates a run request body: empty means defaults; otherwise a JSON object
- * with only the allowed fields (`dryRun` boolean; `reason` one of
- * STATE_CHANGE_REASONS when `allowReason`). Unknown fields are refused rather
+ * with only the allowed fields (`dryRun` boolean; when `allowReason`, i.e.
+ * for a deactivation: `reason` one of STATE_CHANGE_REASONS and the optional
+ * steps `removeGroups`, `moveDivision`, `removeManagementUnit`, booleans). Unknown fields are refused rather
  * than ignored, so a typo such as `dry_run` never turns a preview into a real run.
  */
 export function parseRunRequest(body: Buffer, contentType: string | undefined, allowReason: boolean): RunRequest {
@@ -67,7 +75,7 @@ export function parseRunRequest(body: Buffer, contentType: string | undefined, a
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new AdminError('invalid_body', 'the request body must be a JSON object');
-  const allowed = allowReason ? ['dryRun', 'reason'] : ['dryRun'];
+  const allowed: string[] = allowReason ? ['dryRun', 'reason', ...OPTIONAL_STEP_FIELDS] : ['dryRun'];
   const fields = value as Record<string, unknown>;
   for (const key of Object.keys(fields))
     if (!allowed.includes(key))
@@ -76,7 +84,14 @@ export function parseRunRequest(body: Buffer, contentType: string | undefined, a
   if (typeof dryRun !== 'boolean') throw new AdminError('invalid_body', '"dryRun" must be true or false');
   if (reason !== undefined && !isReason(reason))
     throw new AdminError('invalid_body', `"reason" must be one of ${STATE_CHANGE_REASONS.join(', ')}`);
-  return reason === undefined ? { dryRun } : { dryRun, reason };
+  const steps: Record<string, boolean> = {};
+  for (const field of OPTIONAL_STEP_FIELDS) {
+    const v = fields[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw new AdminError('invalid_body', `"${field}" must be true or false`);
+    steps[field] = v;
+  }
+  return { dryRun, ...(reason === undefined ? {} : { reason }), ...steps };
 }
 
 function isReason(v: unknown): v is StateChangeReason {

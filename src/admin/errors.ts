@@ -53,6 +53,9 @@ export const ADMIN_ERRORS = {
   genesys_unavailable: { status: 503, message: 'Genesys Cloud did not answer; try again later' },
   journal_error: { status: 500, message: 'the deactivation journal could not be written' },
   fleet_lock_unavailable: { status: 503, message: "the fleet's Redis is unavailable, so the run lock cannot be taken; try again later" },
+  invalid_query: { status: 400, message: 'the query string is not valid' },
+  no_offboarding_division: { status: 400, message: 'moveDivision needs ENRICHER_OFFBOARDING_DIVISION_ID to be set' },
+  runs_unavailable: { status: 501, message: 'this journal cannot list the runs of all users' },
   // A run that returned a report whose status is `failed` (the report goes along).
   run_failed: { status: 502, message: 'a step of the run failed; calling again resumes from the journal' },
   internal_error: { status: 500, message: 'internal error' },

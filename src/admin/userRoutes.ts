@@ -72,7 +72,8 @@ export async function serveUserRoute(
   const run = parseRunRequest(body, req.headers['content-type'], route.name === 'deactivate');
   facts.dryRun = run.dryRun;
   facts.reason = run.reason;
-  const runOptions = { dryRun: run.dryRun, reason: run.reason, actor: `admin:${caller.who}`, signal: options.signal };
+  const { dryRun, reason, ...steps } = run;
+  const runOptions = { dryRun, reason, ...steps, actor: `admin:${caller.who}`, signal: options.signal };
   const report =
     route.name === 'deactivate' ? await useCase.deactivate(userId, runOptions) : await useCase.reactivate(userId, runOptions);
   facts.runStatus = report.status;

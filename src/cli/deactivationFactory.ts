@@ -29,7 +29,10 @@ export interface BulkProgress {
 
 /** One user's result in a bulk run: the report, or the error that stopped the run for that user. */
 export interface BulkItem {
+  /** The user id; empty for a person who could not be resolved to one. */
   readonly userId: string;
+  /** How the person was named when not by user id, e.g. `HR:E10001` or `leavers.csv line 12 (HR:E10001)`. */
+  readonly source?: string;
   readonly report?: RunReport;
   readonly error?: { readonly code: string; readonly message: string };
 }
@@ -123,7 +126,15 @@ function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, 
   const fleet = sim ? undefined : buildFleet(config.fleet, config.cache, options.logger);
   fleet?.start();
   const parts = buildDeactivation({ target, genesys: g, deactivation: config.deactivation, logger: options.logger, dataDir, fleet });
-  const useCase = parts.useCase;
+  return runtimeOver(parts.useCase, async () => {
+    parts.close();
+    await fleet?.close();
+    await cleanUp?.();
+  });
+}
+
+/** A DeactivationRuntime over a use case: bulk runs through the BulkRunner, `close` as given. */
+export function runtimeOver(useCase: DeactivationUseCase, close: () => Promise<void>): DeactivationRuntime {
   const bulk = new BulkRunner({ useCase, concurrency: BULK_CONCURRENCY });
   return {
     useCase,
@@ -132,10 +143,6 @@ function buildRuntime(config: Config, options: FactoryOptions, dataDir: string, 
       const result = await bulk.runBulk(userIds, action, rest, onProgress && ((p) => onProgress({ done: p.done, total: p.total, failed: p.failed, etaMs: p.etaMs, last: p.last && bulkItem(p.last) })));
       return result.results.map(bulkItem);
     },
-    async close() {
-      parts.close();
-      await fleet?.close();
-      await cleanUp?.();
-    },
+    close,
   };
 }

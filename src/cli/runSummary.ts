@@ -20,14 +20,18 @@ export function itemFailed(item: BulkItem): boolean {
  * run), items left as they were, error; then a line counting each status.
  */
 export function formatSummary(items: readonly BulkItem[]): string {
+  // People named by external id, email or CSV row get a SOURCE column saying how; plain id runs keep the short table.
+  const sourced = items.some((item) => item.source !== undefined);
   const rows = items.map((item) => {
     const r = item.report;
     const changedOutcome = r?.dryRun ? 'planned' : 'done';
     const changed = r ? r.steps.filter((s) => s.outcome === changedOutcome).length : 0;
     const left = r ? r.steps.reduce((n, s) => n + (s.left?.length ?? 0), 0) : 0;
-    return [item.userId, r?.user?.name ?? '', itemStatus(item), r ? String(changed) : '', r ? String(left) : '', errorText(item)];
+    const row = [item.userId || '-', r?.user?.name ?? '', itemStatus(item), r ? String(changed) : '', r ? String(left) : '', errorText(item)];
+    return sourced ? [item.source ?? '', ...row] : row;
   });
-  const table = formatTable(['USER ID', 'NAME', 'STATUS', 'CHANGED', 'LEFT', 'ERROR'], rows);
+  const header = ['USER ID', 'NAME', 'STATUS', 'CHANGED', 'LEFT', 'ERROR'];
+  const table = formatTable(sourced ? ['SOURCE', ...header] : header, rows);
   return `${table}${countLine(items)}\n${fullErrors(items)}`;
 }
 

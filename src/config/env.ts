@@ -7,6 +7,7 @@ import { FLEET_ENV_VARS, readFleetConfig } from './fleetEnv';
 import { readSelfTelemetryConfig } from '../telemetry/selfTelemetryConfig';
 import { normalizeOrigin } from '../receiver/otlphttp/cors';
 import { readCaBundle, readServerTls, type ServerTlsFiles } from '../receiver/tls/pemFiles';
+import { normalizeUserId } from '../directory/userId';
 
 /** Environment variables the service reads; docs and the compose test use this list. */
 export const ENV_VARS = [
@@ -55,6 +56,7 @@ export const ENV_VARS = [
   'ENRICHER_ADMIN_TOKEN',
   'ENRICHER_DATA_DIR',
   'ENRICHER_GENESYS_MAX_RPM',
+  'ENRICHER_OFFBOARDING_DIVISION_ID',
   'ENRICHER_LOG_LEVEL',
   'ENRICHER_SHUTDOWN_GRACE_MS',
   'ENRICHER_WORKERS',
@@ -162,6 +164,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): {
     },
     deactivation: {
       dataDir: r.stringOr('ENRICHER_DATA_DIR', './data'),
+      ...offboardingDivisionOf(r),
     },
     // OTEL_* are read only when ENRICHER_SELF_TELEMETRY is on; pass every receiver address (loop guard).
     selfTelemetry: readSelfTelemetryConfig(r, httpAddress ? [grpcAddress, httpAddress] : [grpcAddress]),
@@ -350,4 +353,13 @@ function holdOf(r: EnvReader, queueMaxSpans: number, queueMaxBytes: number): Pic
   if (holdMaxSpans > queueMaxSpans) r.fail('ENRICHER_LOOKUP_HOLD_MAX_SPANS', `must not exceed ENRICHER_EXPORT_QUEUE_MAX_SPANS (${queueMaxSpans}): held spans count towards the sending queue`, undefined);
   if (holdMaxBytes > queueMaxBytes) r.fail('ENRICHER_LOOKUP_HOLD_MAX_MIB', `must not exceed ENRICHER_EXPORT_QUEUE_MAX_MIB (${queueMaxBytes / MIB}): held requests count towards the sending queue`, undefined);
   return { lookupHoldMs, holdMaxSpans, holdMaxBytes };
+}
+
+// A Genesys division id (a UUID), canonical lower case; unset means the optional division step cannot run.
+function offboardingDivisionOf(r: EnvReader): { offboardingDivisionId?: string } {
+  const raw = r.string('ENRICHER_OFFBOARDING_DIVISION_ID');
+  if (raw === undefined) return {};
+  const id = normalizeUserId(raw);
+  if (id === undefined) return r.fail('ENRICHER_OFFBOARDING_DIVISION_ID', `must be a Genesys division id (a UUID), got "${raw}"`, {});
+  return { offboardingDivisionId: id };
 }

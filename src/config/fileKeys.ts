@@ -96,6 +96,7 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'admin.token', env: 'ENRICHER_ADMIN_TOKEN', kind: 'string', secret: true },
 
   { path: 'deactivation.data_dir', env: 'ENRICHER_DATA_DIR', kind: 'string' },
+  { path: 'deactivation.offboarding_division_id', env: 'ENRICHER_OFFBOARDING_DIVISION_ID', kind: 'string' },
 
   { path: 'self_telemetry.enabled', env: 'ENRICHER_SELF_TELEMETRY', kind: 'switch' },
   { path: 'self_telemetry.endpoint', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'string' },

@@ -144,6 +144,12 @@ export interface DeactivationConfig {
    * relative to the working directory unless absolute. Default ./data.
    */
   readonly dataDir: string;
+  /**
+   * The division the optional "move to the offboarding division" step moves
+   * deactivated users to (ENRICHER_OFFBOARDING_DIVISION_ID, a UUID). Default
+   * none: runs asking for that step are refused.
+   */
+  readonly offboardingDivisionId?: string;
 }
 
 /** A sampler of the OTEL_TRACES_SAMPLER list (jaeger_remote and xray are not offered). */

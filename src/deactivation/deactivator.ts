@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GenesysError } from '../directory/genesys/errors';
 import type { GenesysCaller } from '../directory/lookup/userLookup';
-import { functionOption, intOption, requiredOption } from '../directory/options';
+import { functionOption, intOption, requiredOption, stringOption } from '../directory/options';
 import type { Resolution } from '../directory/types';
 import { normalizeUserId } from '../directory/userId';
 import type { Logger } from '../telemetry/logger';
@@ -11,7 +11,12 @@ import type { RunJournal } from './journal/types';
 import { executeRun, type RunDeps } from './runner';
 import { isOffline } from './steps/routing';
 import type { IdentityCache } from './steps/types';
-import { DeactivationError, STATE_CHANGE_REASONS, type DeactivationUseCase, type RunOptions, type RunReport } from './types';
+import { unavailable } from './errors';
+import { runSummaries } from './journal/runLog';
+import type { SnapshotUser } from './snapshot';
+import {
+  DeactivationError, STATE_CHANGE_REASONS, type DeactivationUseCase, type FoundUser, type RunOptions, type RunReport, type RunSummary, type UserQuery,
+} from './types';
 
 const OWNER = 'Deactivator';
 
@@ -37,6 +42,12 @@ export interface DeactivatorOptions {
   readonly pageSize?: number;
   /** Re-reads and retries of a state change after a version conflict, >= 0. Default 3. */
   readonly versionConflictRetries?: number;
+  /**
+   * The division the optional `moveDivision` step moves users to
+   * (ENRICHER_OFFBOARDING_DIVISION_ID). Default none: runs asking for that
+   * step are refused with `no_offboarding_division`.
+   */
+  readonly offboardingDivisionId?: string;
 }
 
 /**
@@ -69,6 +80,7 @@ export class Deactivator implements DeactivationUseCase {
       pageSize,
       versionConflictRetries: intOption(OWNER, 'versionConflictRetries', options.versionConflictRetries, 3, 0),
       offlinePresenceId: (reads: UserReads) => this.#offlinePresenceId(reads),
+      ...(options.offboardingDivisionId !== undefined ? { offboardingDivisionId: stringOption(OWNER, 'offboardingDivisionId', options.offboardingDivisionId) } : {}),
     });
   }
 
@@ -99,10 +111,49 @@ export class Deactivator implements DeactivationUseCase {
     }
   }
 
+  /**
+   * People by external id (`GET /api/v2/users/externalid/{authority}/{key}`:
+   * authoritative, case-sensitive, deleted users not found) or by email
+   * (`POST /api/v2/users/search`, exact, case-insensitive: eventually
+   * consistent, so a user created or changed minutes ago may be missing).
+   * Finds nobody: an empty list.
+   */
+  async findUsers(query: UserQuery, options: { readonly signal?: AbortSignal } = {}): Promise<FoundUser[]> {
+    const checked = checkedQuery(query);
+    const reads = new UserReads(this.#deps.client, options.signal ? { signal: options.signal } : {}, this.#deps.pageSize);
+    try {
+      const users = 'email' in checked ? await reads.byEmail(checked.email) : [await reads.byExternalId(checked.authority, checked.externalKey)].flatMap((u) => u ?? []);
+      return users.map(toFound);
+    } catch (err) {
+      throw unavailable(err, 'finding users');
+    }
+  }
+
+  /** Runs started at or after `since`, oldest first, at most `limit` (default 1000, at most 10000), from every user's journal. */
+  async runs(query: { readonly since?: string; readonly limit?: number } = {}): Promise<RunSummary[]> {
+    const since = query.since === undefined ? undefined : Date.parse(query.since);
+    if (since !== undefined && (Number.isNaN(since) || !/^\d{4}-\d{2}-\d{2}/.test(query.since!))) {
+      throw new DeactivationError('invalid_query', `since must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z, got "${query.since}"`);
+    }
+    const limit = query.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RUNS) throw new DeactivationError('invalid_query', `limit must be an integer from 1 to ${MAX_RUNS}`);
+    if (!this.#journal.users) throw new DeactivationError('runs_unavailable', 'this journal cannot list the runs of all users');
+    const runs: RunSummary[] = [];
+    for (const userId of await this.#journal.users()) {
+      for (const run of runSummaries(userId, await this.#journal.read(userId))) {
+        if (since === undefined || Date.parse(run.startedAt) >= since) runs.push(run);
+      }
+    }
+    return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId)).slice(0, limit);
+  }
+
   async #run(action: RunAction, rawId: string, options: RunOptions): Promise<RunReport> {
     // Both checks come before any journal or Genesys access.
     const userId = checkedUserId(rawId);
     checkRunOptions(options);
+    if (action === 'deactivate' && options.moveDivision && !this.#deps.offboardingDivisionId) {
+      throw new DeactivationError('no_offboarding_division', 'moveDivision asks for the offboarding division, but ENRICHER_OFFBOARDING_DIVISION_ID is not set');
+    }
     const session = await this.#journal.open(userId);
     try {
       return await executeRun(this.#deps, session, action, userId, options);
@@ -127,6 +178,34 @@ export class Deactivator implements DeactivationUseCase {
   }
 }
 
+/** Most runs one listing returns. */
+export const MAX_RUNS = 10_000;
+
+function checkedQuery(query: UserQuery): UserQuery {
+  const bad = (why: string) => new DeactivationError('invalid_query', why);
+  if (typeof query !== 'object' || query === null) throw bad('give an email, or an authority and an external key');
+  if ('email' in query) {
+    const email = typeof query.email === 'string' ? query.email.trim() : '';
+    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) throw bad('email must be an email address (at most 254 characters)');
+    return { email };
+  }
+  const { authority, externalKey } = query as { authority?: unknown; externalKey?: unknown };
+  if (typeof authority !== 'string' || authority.length === 0 || authority.length > 256) throw bad('authority must be a non-empty string of at most 256 characters');
+  if (typeof externalKey !== 'string' || externalKey.length === 0 || externalKey.length > 256) throw bad('externalKey must be a non-empty string of at most 256 characters');
+  return { authority, externalKey };
+}
+
+function toFound(user: SnapshotUser): FoundUser {
+  return {
+    userId: user.id,
+    ...(user.name !== undefined ? { name: user.name } : {}),
+    ...(user.username !== undefined ? { username: user.username } : {}),
+    ...(user.email !== undefined ? { email: user.email } : {}),
+    state: user.state,
+    ...(user.division ? { division: user.division } : {}),
+  };
+}
+
 function checkedUserId(rawId: string): string {
   const userId = typeof rawId === 'string' ? normalizeUserId(rawId) : undefined;
   if (userId === undefined) throw new DeactivationError('invalid_user_id', 'not a Genesys user id (expected a UUID)');
@@ -137,7 +216,9 @@ function checkedUserId(rawId: string): string {
 function checkRunOptions(options: RunOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${OWNER}: run options are required`);
   if (typeof options.actor !== 'string' || options.actor.length === 0) throw new TypeError(`${OWNER}: run option "actor" must be a non-empty string`);
-  if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') throw new TypeError(`${OWNER}: run option "dryRun" must be a boolean`);
+  for (const flag of ['dryRun', 'removeGroups', 'moveDivision', 'removeManagementUnit'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${OWNER}: run option "${flag}" must be a boolean`);
+  }
   if (options.reason !== undefined && !STATE_CHANGE_REASONS.includes(options.reason)) {
     throw new TypeError(`${OWNER}: run option "reason" must be one of ${STATE_CHANGE_REASONS.join(', ')}`);
   }

@@ -10,7 +10,7 @@ import type { RunAction } from './journal/records';
 import { RunRecorder } from './journal/recorder';
 import type { JournalSession } from './journal/types';
 import { failedStep, runStatus, snapshotStep } from './report';
-import type { SnapshotUser, UserSnapshot } from './snapshot';
+import type { OffboardingPlan, OptionalStep, SnapshotUser, UserSnapshot } from './snapshot';
 import { STEPS } from './steps/sequences';
 import type { IdentityCache, RunScratch, Step, StepContext } from './steps/types';
 import { DeactivationError, type RunOptions, type RunReport, type StepReport } from './types';
@@ -26,6 +26,8 @@ export interface RunDeps {
   readonly versionConflictRetries: number;
   /** The `Offline` presence definition's id, looked up once. */
   readonly offlinePresenceId: (reads: UserReads) => Promise<string>;
+  /** Where the optional `division` step moves users; undefined when not configured. */
+  readonly offboardingDivisionId?: string;
 }
 
 /**
@@ -63,7 +65,8 @@ export async function executeRun(deps: RunDeps, session: JournalSession, action:
     const call = options.signal ? { signal: options.signal } : {};
     const reads = new UserReads(deps.client, call, deps.pageSize);
     const current = await readCurrent(reads, userId);
-    const snapshot = resuming?.snapshot ?? (await snapshotOf(reads, current, startedAt));
+    const plan = action === 'deactivate' ? planOf(deps, options) : source?.snapshot.offboarding;
+    const snapshot = resuming?.snapshot ?? (await snapshotOf(reads, current, startedAt, plan));
     if (!resuming) await recorder.snapshot(snapshot);
     const scratch: RunScratch = { user: current };
     const base: Omit<StepContext, 'earlier'> = {
@@ -158,9 +161,20 @@ async function readCurrent(reads: UserReads, userId: string): Promise<SnapshotUs
   return read.user;
 }
 
-async function snapshotOf(reads: UserReads, user: SnapshotUser, takenAt: string): Promise<UserSnapshot> {
+/** The optional deactivation steps the run asks for. */
+function planOf(deps: RunDeps, options: RunOptions): OffboardingPlan | undefined {
+  const steps: OptionalStep[] = [
+    ...(options.removeGroups ? ['groups' as const] : []),
+    ...(options.moveDivision ? ['division' as const] : []),
+    ...(options.removeManagementUnit ? ['management_unit' as const] : []),
+  ];
+  if (steps.length === 0) return undefined;
+  return { steps, ...(options.moveDivision && deps.offboardingDivisionId ? { divisionId: deps.offboardingDivisionId } : {}) };
+}
+
+async function snapshotOf(reads: UserReads, user: SnapshotUser, takenAt: string, plan: OffboardingPlan | undefined): Promise<UserSnapshot> {
   try {
-    return await takeSnapshot(reads, user, takenAt);
+    return await takeSnapshot(reads, user, takenAt, plan);
   } catch (err) {
     throw unavailable(err, 'taking the snapshot');
   }

@@ -8,15 +8,46 @@ import type { GenesysUser } from '../directory/types';
 /** The user record, with the `version` every PATCH needs. */
 export type SnapshotUser = GenesysUser & { readonly version: number };
 
-/** One queue the user belongs to. `memberBy: 'group'` memberships follow the group, not the user. */
+/** Something Genesys names by id, with its name when known. */
+export interface Ref {
+  readonly id: string;
+  readonly name?: string;
+}
+
+/** The user's stations (`GET /api/v2/users/{id}/station`): the one logged in on, and the one given on log-in. */
+export interface StationAssignment {
+  readonly associated?: Ref;
+  readonly default?: Ref;
+}
+
+/** Offboarding steps that run only when asked for. */
+export const OPTIONAL_STEPS = ['groups', 'division', 'management_unit'] as const;
+export type OptionalStep = (typeof OPTIONAL_STEPS)[number];
+
+/** What a deactivation chain was asked to do beyond the standard steps; resumes and reactivation follow it. */
+export interface OffboardingPlan {
+  readonly steps: readonly OptionalStep[];
+  /** The division the `division` step moves the user to. */
+  readonly divisionId?: string;
+}
+
+/**
+ * One queue the user belongs to. `memberBy: 'group'` memberships follow the
+ * group, not the user. A membership held both ways is listed twice, once
+ * each way.
+ */
 export interface QueueMembership {
   readonly id: string;
   readonly name?: string;
   /** Whether the user has joined the queue (takes its interactions). */
   readonly joined: boolean;
-  /** 'user' when the user was added directly (also when Genesys does not say). */
+  /** From the queue's member listing (`memberBy=user`): 'user' when listed there, else 'group'. */
   readonly memberBy: 'user' | 'group';
-  /** Groups that are members of the queue (for group memberships: where it comes from). */
+  /**
+   * For group memberships, where it comes from: the queue's member groups the
+   * user belongs to (or all the queue's member groups when the user's groups
+   * are not known).
+   */
   readonly groups?: readonly { readonly id: string; readonly name?: string }[];
 }
 
@@ -63,6 +94,14 @@ export interface UserSnapshot {
   readonly routingStatus?: string;
   readonly presence: PresenceState;
   readonly externalIds: readonly ExternalId[];
+  /** Undefined in journals written before stations were recorded. */
+  readonly stations?: StationAssignment;
+  /** The groups the user is a member of (undefined in older journals, or when Genesys did not return them: expand is best effort). */
+  readonly groups?: readonly Ref[];
+  /** The workforce management unit: null when in none, undefined when not read (only read when that step is asked for). */
+  readonly managementUnit?: Ref | null;
+  /** Optional steps the run was asked for; undefined means none. */
+  readonly offboarding?: OffboardingPlan;
 }
 
 /** The user's own (direct) queue memberships. */
@@ -93,6 +132,10 @@ export function summarize(snapshot: UserSnapshot): Record<string, unknown> {
     languages: snapshot.languages.length,
     grants: { own: own.length, group: snapshot.grants.length - own.length },
     externalIds: snapshot.externalIds.length,
+    ...(snapshot.stations ? { stations: { associated: snapshot.stations.associated?.id ?? null, default: snapshot.stations.default?.id ?? null } } : {}),
+    ...(snapshot.groups ? { groups: snapshot.groups.length } : {}),
+    ...(snapshot.managementUnit !== undefined ? { managementUnit: snapshot.managementUnit?.id ?? null } : {}),
+    ...(snapshot.offboarding ? { optionalSteps: snapshot.offboarding.steps } : {}),
   };
 }
 
@@ -116,5 +159,17 @@ export function mergeSnapshots(snapshots: readonly UserSnapshot[]): UserSnapshot
     skills: union((s) => s.skills, (x) => x.id),
     languages: union((s) => s.languages, (x) => x.id),
     grants: union((s) => s.grants, (g) => `${grantKey(g)}/${g.subjectId}`),
+    stations: snapshots.find((s) => s.stations)?.stations,
+    ...(snapshots.some((s) => s.groups) ? { groups: union((s) => s.groups ?? [], (g) => g.id) } : {}),
+    managementUnit: snapshots.find((s) => s.managementUnit !== undefined)?.managementUnit,
+    offboarding: mergePlans(snapshots),
   };
+}
+
+function mergePlans(snapshots: readonly UserSnapshot[]): OffboardingPlan | undefined {
+  const plans = snapshots.flatMap((s) => (s.offboarding ? [s.offboarding] : []));
+  if (plans.length === 0) return undefined;
+  const steps = OPTIONAL_STEPS.filter((step) => plans.some((p) => p.steps.includes(step)));
+  const divisionId = plans.find((p) => p.divisionId)?.divisionId;
+  return { steps, ...(divisionId ? { divisionId } : {}) };
 }

@@ -48,6 +48,7 @@ export function buildDeactivation(options: DeactivationBuildOptions): Deactivati
     journal: options.fleet ? new RedisRunJournal({ redis: options.fleet.redis }) : new FileRunJournal({ dataDir: options.dataDir ?? deactivation.dataDir, logger }),
     resolver: options.resolver,
     logger, // the Deactivator names itself (component: deactivation)
+    ...(deactivation.offboardingDivisionId ? { offboardingDivisionId: deactivation.offboardingDivisionId } : {}),
   });
   return { useCase, close: () => client.close() };
 }

@@ -25,10 +25,12 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** Overrides the catalogue's status (only for answers Genesys gives with an unusual status). */
+    status?: number,
   ) {
     super(message);
     this.name = 'ApiError';
-    this.status = ERROR_STATUS[code];
+    this.status = status ?? ERROR_STATUS[code];
   }
 }
 
@@ -42,6 +44,16 @@ export const apiErrors = {
     new ApiError('credentials.expired', 'The supplied credentials are expired and cannot be used.'),
   versionConflict: () =>
     new ApiError('general.conflict', 'The version supplied does not match the current version of the user.'),
+  /**
+   * The same conflict as Genesys also answers it: 400 `bad.request` with the
+   * "does not match the current version" message (documented in
+   * genesys-api.md), or 408. ASSUMPTION: the 408 body's code is not
+   * documented; the simulator sends `general.conflict` with status 408.
+   */
+  versionConflictAs: (status: 400 | 408 | 409) =>
+    status === 400
+      ? new ApiError('bad.request', 'The version supplied does not match the current version of the user.')
+      : new ApiError('general.conflict', 'The version supplied does not match the current version of the user.', {}, status),
   /** `retryAfterSeconds` (whole seconds) goes into the Retry-After header. */
   tooManyRequests: (retryAfterSeconds: number) =>
     new ApiError('too.many.requests.retry.after', `Rate limit exceeded the maximum. Retry the request in [${retryAfterSeconds}] seconds`, {

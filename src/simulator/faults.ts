@@ -28,11 +28,12 @@ export function takeEveryNth(faults: FaultSwitches): number | undefined {
   return rule.seen % rule.every === 0 ? Math.max(0, Math.floor(rule.retryAfterSeconds || 0)) : undefined;
 }
 
-/** Consumes one forced version conflict; true when this state change must answer 409. */
-export function takeVersionConflict(faults: FaultSwitches): boolean {
-  if (!(typeof faults.versionConflicts === 'number' && faults.versionConflicts > 0)) return false;
+/** Consumes one forced version conflict; returns the status it answers with (409, 400 or 408), or undefined when none is left. */
+export function takeVersionConflict(faults: FaultSwitches): 400 | 408 | 409 | undefined {
+  if (!(typeof faults.versionConflicts === 'number' && faults.versionConflicts > 0)) return undefined;
   faults.versionConflicts -= 1;
-  return true;
+  const status = faults.versionConflictStatus;
+  return status === 400 || status === 408 ? status : 409;
 }
 
 /**
@@ -66,6 +67,10 @@ export function parseFaults(body: unknown): { faults: FaultSwitches } | { proble
       case 'versionConflicts':
         if (count(value)) faults[key] = value as number;
         else problems.push(`${key} must be an integer >= 0`);
+        break;
+      case 'versionConflictStatus':
+        if (value === 400 || value === 408 || value === 409) faults.versionConflictStatus = value;
+        else problems.push('versionConflictStatus must be 400, 408 or 409');
         break;
       case 'outage':
         if (typeof value === 'boolean') faults.outage = value;

@@ -16,6 +16,10 @@ export interface UserInspection {
   readonly grants: readonly { roleId: string; roleName: string; divisionId: string; divisionName: string; subjectId: string }[];
   readonly groups: readonly { id: string; name: string }[];
   readonly externalIds: readonly { authorityName: string; externalKey: string }[];
+  /** Station ids, when set. */
+  readonly stations: { readonly associated?: string; readonly default?: string };
+  /** The workforce management unit, when the user is in one. */
+  readonly managementUnitId?: string;
 }
 
 /** The public view of a stored user. */
@@ -57,5 +61,10 @@ export function inspectUser(store: OrgStore, id: string): UserInspection | undef
     externalIds: store.externalIds
       .filter((e) => e.userId === user.id)
       .map((e) => ({ authorityName: e.authorityName, externalKey: e.externalKey })),
+    stations: {
+      ...(user.associatedStationId ? { associated: user.associatedStationId } : {}),
+      ...(user.defaultStationId ? { default: user.defaultStationId } : {}),
+    },
+    ...(user.managementUnitId ? { managementUnitId: user.managementUnitId } : {}),
   };
 }

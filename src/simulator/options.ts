@@ -10,11 +10,12 @@ export interface ResolvedSimulatorOptions {
   readonly tokenLifetimeSeconds: number;
   readonly rateLimitPerMinute: number;
   readonly seedDemoOrg: boolean;
+  readonly inactiveRemovesRoleGrants: boolean;
 }
 
 /**
  * Applies defaults (port 0, host 127.0.0.1, generated credentials, 86400 s
- * tokens, no steady rate limit, demo org on) and rejects bad options with one
+ * tokens, no steady rate limit, demo org on, inactive strips own role grants) and rejects bad options with one
  * error naming every problem.
  */
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulatorOptions {
@@ -40,6 +41,9 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulato
     problems.push('clientSecret must be a non-empty string');
   }
   if (options.seedDemoOrg !== undefined && typeof options.seedDemoOrg !== 'boolean') problems.push('seedDemoOrg must be a boolean');
+  if (options.inactiveRemovesRoleGrants !== undefined && typeof options.inactiveRemovesRoleGrants !== 'boolean') {
+    problems.push('inactiveRemovesRoleGrants must be a boolean');
+  }
   if (problems.length > 0) throw new Error(`invalid simulator options: ${problems.join('; ')}`);
   return {
     port: options.port ?? 0,
@@ -49,5 +53,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulato
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 86400,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
     seedDemoOrg: options.seedDemoOrg ?? true,
+    inactiveRemovesRoleGrants: options.inactiveRemovesRoleGrants ?? true,
   };
 }

@@ -17,6 +17,11 @@ import { queueRoutes } from './routes/queues';
 import type { ApiRoute, RouteDeps } from './routes/route-types';
 import { routingStatusRoutes } from './routes/routing-status';
 import { tokenRoutes } from './routes/tokens';
+import { divisionRoutes } from './routes/divisions';
+import { groupRoutes } from './routes/groups';
+import { stationRoutes } from './routes/stations';
+import { userSearchRoutes } from './routes/users-search';
+import { workforceRoutes } from './routes/workforce';
 import { userReadRoutes } from './routes/users-read';
 import { userWriteRoutes } from './routes/users-write';
 import { StatsRecorder } from './stats';
@@ -27,6 +32,8 @@ import { isUuid } from './validate';
 export interface Simulator extends RunningSimulator {
   /** A user's sessions, queues, skills, languages, grants, presence...; undefined if unknown. */
   inspectUser(id: string): UserInspection | undefined;
+  /** Gives a user an external id (e.g. an HR employee number), as an identity provider or admin would. */
+  addExternalId(userId: string, authorityName: string, externalKey: string): void;
 }
 
 /** Every API route the simulator serves. */
@@ -40,6 +47,11 @@ export function apiRoutes(deps: RouteDeps): ApiRoute[] {
     ...presenceRoutes(deps),
     ...authorizationRoutes(deps),
     ...tokenRoutes(deps),
+    ...stationRoutes(deps),
+    ...groupRoutes(deps),
+    ...divisionRoutes(deps),
+    ...workforceRoutes(deps),
+    ...userSearchRoutes(deps),
   ];
 }
 
@@ -56,7 +68,13 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
   const stats = new StatsRecorder();
   const tokens = new AccessTokens({ lifetimeSeconds: resolved.tokenLifetimeSeconds, now: Date.now });
   const shutdown = new AbortController();
-  const deps: RouteDeps = { store, faults, now: () => new Date(), recordBulkIds: (ids) => stats.bulkIds(ids) };
+  const deps: RouteDeps = {
+    store,
+    faults,
+    now: () => new Date(),
+    behaviour: { inactiveRemovesRoleGrants: resolved.inactiveRemovesRoleGrants },
+    recordBulkIds: (ids) => stats.bulkIds(ids),
+  };
   const control = {
     faults,
     org,
@@ -90,6 +108,11 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
       return user && toSimulatedUser(store, user);
     },
     putUser: (user) => putUser(store, user),
+    addExternalId: (userId, authorityName, externalKey) => {
+      const id = userId.toLowerCase();
+      if (!store.users.has(id)) throw new Error(`addExternalId: unknown user ${userId}`);
+      store.externalIds.push({ userId: id, authorityName, externalKey });
+    },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         shutdown.abort();

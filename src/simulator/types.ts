@@ -19,6 +19,13 @@ export interface SimulatorOptions {
   rateLimitPerMinute?: number;
   /** Seed the demo org. Default true. */
   seedDemoOrg?: boolean;
+  /**
+   * Whether making a user inactive takes away the role grants the user holds
+   * directly (group grants stay with the group), as Genesys' newer help page
+   * says; reactivating does not bring them back. Default true. False models
+   * the older page, where everything stays.
+   */
+  inactiveRemovesRoleGrants?: boolean;
 }
 
 /** Fault switches; each can be changed at any time, also over HTTP (`/__sim/faults`). */
@@ -37,8 +44,14 @@ export interface FaultSwitches {
   /** While true every request (API and OAuth) answers 503; `outageMode: 'reset'` drops connections instead. */
   outage?: boolean;
   outageMode?: '503' | 'reset';
-  /** The next N PATCH/PUT state changes answer 409 version conflict. */
+  /** The next N PATCH/PUT state changes answer a version conflict (409 unless `versionConflictStatus` says otherwise). */
   versionConflicts?: number;
+  /**
+   * How those conflicts answer: 409 `general.conflict` (default), 400
+   * `bad.request` "does not match the current version", or 408. Genesys has
+   * been seen to answer each (genesys-api.md).
+   */
+  versionConflictStatus?: 400 | 408 | 409;
 }
 
 /** Per-route request counts since start or the last reset. */

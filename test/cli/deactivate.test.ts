@@ -172,7 +172,14 @@ describe('genesys-otel-enricher deactivate', () => {
 
 describe('genesys-otel-enricher deactivate: usage and configuration errors exit 2 before anything runs', () => {
   const cases: [string, string[], Parameters<typeof world>[0], RegExp][] = [
-    ['no ids', [], {}, /no user ids: give them as arguments or with --file/],
+    ['no ids', [], {}, /no users: give user ids as arguments or with --file, or people with --external-id, --email or --file with --column/],
+    ['an external id without a key', ['--external-id', 'hr-system'], {}, /--external-id must be AUTHORITY:KEY \(e\.g\. hr-system:E10001\), got "hr-system"/],
+    ['a malformed email', ['--email', 'nobody'], {}, /--email must be an email address, got "nobody"/],
+    ['--authority without --column', ['--authority', 'HR', fakeUserId(1)], {}, /--authority names the external ids of a CSV column: give --column too/],
+    ['--column without --file', ['--column', 'employee_id'], {}, /--column reads CSV files: give them with --file/],
+    ['a CSV without the column', ['--file', 'leavers.csv', '--column', 'employee_id'], { files: { 'leavers.csv': 'name,email\nAna,ana@x.example\n' } }, /--file leavers.csv: no column "employee_id" in the header row; columns: "name", "email"/],
+    ['a CSV with an unclosed quote', ['--file', 'leavers.csv', '--column', 'id'], { files: { 'leavers.csv': 'id\n"abc\n' } }, /--file leavers.csv: line 2: a quoted field is not closed/],
+    ['--move-division without an offboarding division', ['--move-division', fakeUserId(1)], {}, /--move-division needs the offboarding division: set ENRICHER_OFFBOARDING_DIVISION_ID/],
     ['an unknown option', ['--force', fakeUserId(1)], {}, /Unknown option '--force'/],
     ['a reason Genesys does not know', ['--reason', 'Fired', fakeUserId(1)], {}, /--reason must be one of Voluntary, Seasonal, Leave, Performance, Conduct, Unknown, got "Fired"/],
     ['an unreadable --file', ['--file', 'missing.txt'], {}, /cannot read --file missing.txt: ENOENT/],

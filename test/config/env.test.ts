@@ -92,6 +92,14 @@ describe('configuration from environment variables', () => {
     assert.deepEqual(err.problems.map((p) => p.key), ['ENRICHER_GENESYS_MAX_RPM']);
   });
 
+  it('takes the offboarding division from ENRICHER_OFFBOARDING_DIVISION_ID: a UUID, in canonical lower case; none by default', () => {
+    assert.equal(configFromEnv({}).deactivation.offboardingDivisionId, undefined);
+    const c = configFromEnv({ ENRICHER_OFFBOARDING_DIVISION_ID: '6A1F0C52-3D4E-4B8A-9F10-2C3D4E5F6A7B' });
+    assert.equal(c.deactivation.offboardingDivisionId, '6a1f0c52-3d4e-4b8a-9f10-2c3d4e5f6a7b');
+    const err = catchConfigError({ ENRICHER_OFFBOARDING_DIVISION_ID: 'Offboarded' });
+    assert.deepEqual(err.problems.map((p) => [p.key, p.message]), [['ENRICHER_OFFBOARDING_DIVISION_ID', 'must be a Genesys division id (a UUID), got "Offboarded"']]);
+  });
+
   it('keeps the export queue in memory unless ENRICHER_EXPORT_QUEUE_DIR names a directory', () => {
     assert.equal(configFromEnv({}).export.queueDir, undefined);
     assert.equal(configFromEnv({ ENRICHER_EXPORT_QUEUE_DIR: ' /var/lib/enricher/queue ' }).export.queueDir, '/var/lib/enricher/queue');

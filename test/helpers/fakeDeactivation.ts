@@ -40,7 +40,7 @@ export class FakeDeactivation implements DeactivationUseCase {
   private readonly running = new Set<string>();
   private readonly holds = new Map<string, { reached: () => void; release: Promise<void> }>();
   private readonly scripted = new Map<string, Scripted>();
-  private runs = 0;
+  private runCount = 0;
 
   constructor(users: readonly FakeUser[] = []) {
     for (const u of users) this.users.set(u.id, { ...u });
@@ -116,7 +116,7 @@ export class FakeDeactivation implements DeactivationUseCase {
     if (action === 'reactivate' && !this.snapshots.has(id)) throw new DeactivationError('no_snapshot', `no recorded deactivation of ${id}`);
     const target: UserState = action === 'deactivate' ? 'inactive' : 'active';
     const before = u.state;
-    const base = { runId: `run-${++this.runs}`, action, userId: id, dryRun: options.dryRun === true, reason: options.reason, actor: options.actor, resumed: false, startedAt: '2024-01-01T00:00:00.000Z', finishedAt: '2024-01-01T00:00:01.000Z' };
+    const base = { runId: `run-${++this.runCount}`, action, userId: id, dryRun: options.dryRun === true, reason: options.reason, actor: options.actor, resumed: false, startedAt: '2024-01-01T00:00:00.000Z', finishedAt: '2024-01-01T00:00:01.000Z' };
     if (s === 'failed_report') return { ...base, status: 'failed', user: { name: u.name, stateBefore: before }, steps: [step('snapshot', 'done'), { step: 'routing_status', outcome: 'failed', error: { code: 'genesys_unavailable', message: 'Genesys answered 503' } }] };
     if (options.dryRun) return { ...base, status: 'planned', user: { name: u.name, stateBefore: before }, steps: STEPS.map((n) => step(n, before === target ? 'already' : 'planned')) };
     if (before === target) return { ...base, status: 'unchanged', user: { name: u.name, stateBefore: before, stateAfter: before }, steps: STEPS.map((n) => step(n, 'already')) };

@@ -22,3 +22,22 @@ export async function allPages<T>(fetchPage: (pageNumber: number) => Promise<Pag
     }
   }
 }
+
+/**
+ * Every entity of a listing that gives no `total` or `pageCount` (the
+ * QueueMember listing): pages 1, 2, ... until a page comes back empty. A
+ * short page does not end it: a filter applied after paging could make a
+ * middle page short.
+ */
+export async function pagesUntilEmpty<T>(fetchPage: (pageNumber: number) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = [];
+  for (let pageNumber = 1; ; pageNumber++) {
+    const page = await fetchPage(pageNumber);
+    const entities = Array.isArray(page?.entities) ? page.entities : [];
+    if (entities.length === 0) return all;
+    all.push(...entities);
+    if (pageNumber >= MAX_PAGES) {
+      throw new GenesysError({ status: 200, code: 'too_many_pages', retryable: false, operation: 'paging', detail: `more than ${MAX_PAGES} pages` });
+    }
+  }
+}

@@ -97,6 +97,44 @@ export class UserWrites {
     };
   }
 
+  /** `DELETE /api/v2/users/{id}/station/associatedstation`: frees the phone the user is logged in on. */
+  clearAssociatedStation(userId: string): Promise<Removed> {
+    return goneIs404(this.client.call('deleteUserStationAssociatedstation', (apis) => apis.users.deleteUserStationAssociatedstation(userId), this.call));
+  }
+
+  /** `DELETE /api/v2/users/{id}/station/defaultstation`: the phone is no longer given to the user on log-in. */
+  clearDefaultStation(userId: string): Promise<Removed> {
+    return goneIs404(this.client.call('deleteUserStationDefaultstation', (apis) => apis.users.deleteUserStationDefaultstation(userId), this.call));
+  }
+
+  async setDefaultStation(userId: string, stationId: string): Promise<void> {
+    await this.client.call('putUserStationDefaultstationStationId', (apis) => apis.users.putUserStationDefaultstationStationId(userId, stationId), this.call);
+  }
+
+  /** `DELETE /api/v2/groups/{groupId}/members?ids=userId`. */
+  removeFromGroup(groupId: string, userId: string): Promise<Removed> {
+    return goneIs404(this.client.call('deleteGroupMembers', (apis) => apis.groups.deleteGroupMembers(groupId, userId), this.call));
+  }
+
+  /** `POST /api/v2/groups/{groupId}/members {memberIds}`. */
+  async addToGroup(groupId: string, userId: string): Promise<void> {
+    await this.client.call('postGroupMembers', (apis) => apis.groups.postGroupMembers(groupId, { memberIds: [userId] }), this.call);
+  }
+
+  /** `POST /api/v2/authorization/divisions/{divisionId}/objects/USER [userId]`. */
+  async moveToDivision(divisionId: string, userId: string): Promise<void> {
+    await this.client.call('postAuthorizationDivisionObject', (apis) => apis.authorization.postAuthorizationDivisionObject(divisionId, 'USER', [userId]), this.call);
+  }
+
+  /**
+   * `POST /api/v2/workforcemanagement/agents {userIds, destinationManagementUnitId?}`:
+   * without a destination the agent leaves their management unit.
+   */
+  async moveToManagementUnit(userId: string, managementUnitId: string | undefined): Promise<void> {
+    const body = { userIds: [userId], ...(managementUnitId ? { destinationManagementUnitId: managementUnitId } : {}) };
+    await this.client.call('postWorkforcemanagementAgents', (apis) => apis.workforceManagement.postWorkforcemanagementAgents(body), this.call);
+  }
+
   /** `DELETE /api/v2/tokens/{userId}`: ends every session of the user. */
   revokeSessions(userId: string): Promise<Removed> {
     return goneIs404(this.client.call('deleteToken', (apis) => apis.tokens.deleteToken(userId), this.call));

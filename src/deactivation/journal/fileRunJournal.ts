@@ -105,6 +105,21 @@ export class FileRunJournal implements RunJournal {
       throw asJournalError(err, 'could not read the journal');
     }
   }
+
+  /** Users with a journal file: the canonical ids among `<dataDir>/deactivation/*.jsonl`. */
+  async users(): Promise<readonly string[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.#dir);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return [];
+      throw asJournalError(err, 'could not list the journals');
+    }
+    return names.flatMap((name) => {
+      const id = name.endsWith('.jsonl') ? normalizeUserId(name.slice(0, -'.jsonl'.length)) : undefined;
+      return id !== undefined && `${id}.jsonl` === name ? [id] : [];
+    });
+  }
 }
 
 class FileJournalSession implements JournalSession {

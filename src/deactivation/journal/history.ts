@@ -31,6 +31,7 @@ const COMPLETED = new Set(['done', 'already', 'skipped']);
 /** Steps that change Genesys; a chain that did one of them has something to restore. */
 export const CHANGING_STEPS: ReadonlySet<StepName> = new Set<StepName>([
   'routing_status', 'presence', 'queues', 'skills', 'languages', 'role_grants', 'state', 'sessions',
+  'station', 'groups', 'division', 'management_unit',
 ]);
 
 /**

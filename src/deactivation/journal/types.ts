@@ -15,6 +15,11 @@ export interface RunJournal {
   open(userId: string): Promise<JournalSession>;
   /** The user's records without locking (a run may be appending): for inspection. */
   read(userId: string): Promise<readonly JournalRecord[]>;
+  /**
+   * The ids of every user with a journal, for the runs listing. Optional: a
+   * journal without it cannot list runs across users (`runs_unavailable`).
+   */
+  users?(): Promise<readonly string[]>;
 }
 
 /** One run's hold on a user's journal. */

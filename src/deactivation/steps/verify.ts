@@ -31,7 +31,41 @@ async function readBackOf(ctx: StepContext): Promise<UserSnapshot> {
   if (read.status !== 'found') {
     throw new DeactivationError(read.status === 'deleted' ? 'user_deleted' : 'user_not_found', `user ${ctx.userId} is ${read.status.replace('_', ' ')} at read-back`);
   }
-  return takeSnapshot(ctx.reads, read.user, new Date(ctx.now()).toISOString());
+  const plan = ctx.action === 'deactivate' ? ctx.snapshot.offboarding : (ctx.source ?? ctx.snapshot).offboarding;
+  return takeSnapshot(ctx.reads, read.user, new Date(ctx.now()).toISOString(), plan);
+}
+
+/** What the optional steps and the stations should show after a deactivation, and do not. */
+function offboardingMisses(before: UserSnapshot, after: UserSnapshot, miss: (kind: string, id: string, why: string, name?: string) => LeftItem): LeftItem[] {
+  const steps = before.offboarding?.steps ?? [];
+  const division = before.offboarding?.divisionId;
+  const stations = after.stations ?? {};
+  return [
+    ...(stations.associated ? [miss('station', stations.associated.id, 'still the associated station', stations.associated.name)] : []),
+    ...(stations.default ? [miss('station', stations.default.id, 'still the default station', stations.default.name)] : []),
+    ...(steps.includes('groups') ? (after.groups ?? []).map((g) => miss('group', g.id, 'still a member', g.name)) : []),
+    ...(steps.includes('division') && division && after.user.division?.id?.toLowerCase() !== division.toLowerCase()
+      ? [miss('division', after.user.division?.id ?? 'unknown', `not in the offboarding division ${division}`)]
+      : []),
+    ...(steps.includes('management_unit') && after.managementUnit ? [miss('management_unit', after.managementUnit.id, 'still in the management unit')] : []),
+  ];
+}
+
+/** What the optional steps and the default station should show after a reactivation, and do not. */
+function restoreMisses(source: UserSnapshot, after: UserSnapshot, miss: (kind: string, id: string, why: string, name?: string) => LeftItem): LeftItem[] {
+  const steps = source.offboarding?.steps ?? [];
+  const groups = new Set((after.groups ?? []).map((g) => g.id));
+  const station = source.stations?.default;
+  return [
+    ...(station && after.stations?.default?.id !== station.id ? [miss('station', station.id, 'not the default station again', station.name)] : []),
+    ...(steps.includes('groups') ? (source.groups ?? []).filter((g) => !groups.has(g.id)).map((g) => miss('group', g.id, 'not a member again', g.name)) : []),
+    ...(steps.includes('division') && source.user.division?.id && after.user.division?.id !== source.user.division.id
+      ? [miss('division', source.user.division.id, 'not back in the division', source.user.division.name)]
+      : []),
+    ...(steps.includes('management_unit') && source.managementUnit && after.managementUnit?.id !== source.managementUnit.id
+      ? [miss('management_unit', source.managementUnit.id, 'not back in the management unit')]
+      : []),
+  ];
 }
 
 /** What a finished deactivation should show, and does not. */
@@ -45,6 +79,7 @@ export function deactivationMisses(before: UserSnapshot, after: UserSnapshot): L
     ...after.skills.map((s) => miss('skill', s.id, 'still assigned', s.name)),
     ...after.languages.map((l) => miss('language', l.id, 'still assigned', l.name)),
     ...ownGrants(after).map((g) => miss('role_grant', grantKey(g), 'still granted to the user', g.roleName)),
+    ...offboardingMisses(before, after, miss),
     ...externalIdMisses(before, after),
   ];
 }
@@ -62,6 +97,7 @@ export function reactivationMisses(source: UserSnapshot, after: UserSnapshot): L
     ...source.skills.flatMap((s) => (skills.get(s.id) === s.proficiency ? [] : [miss('skill', s.id, 'missing or other proficiency', s.name)])),
     ...source.languages.flatMap((l) => (languages.get(l.id) === l.proficiency ? [] : [miss('language', l.id, 'missing or other proficiency', l.name)])),
     ...ownGrants(source).flatMap((g) => (grants.has(grantKey(g)) ? [] : [miss('role_grant', grantKey(g), 'not granted', g.roleName)])),
+    ...restoreMisses(source, after, miss),
     ...externalIdMisses(source, after),
   ];
 }

@@ -10,6 +10,10 @@ export interface GenesysApis {
   readonly presence: platformClient.PresenceApi;
   readonly authorization: platformClient.AuthorizationApi;
   readonly tokens: platformClient.TokensApi;
+  /** Group membership (offboarding's optional "remove from groups" step). */
+  readonly groups: platformClient.GroupsApi;
+  /** Workforce management units of agents (offboarding's optional step). */
+  readonly workforceManagement: platformClient.WorkforceManagementApi;
 }
 
 export interface SdkClientOptions {
@@ -56,6 +60,8 @@ export function createApis(client: SdkClient): GenesysApis {
     presence: new platformClient.PresenceApi(client),
     authorization: new platformClient.AuthorizationApi(client),
     tokens: new platformClient.TokensApi(client),
+    groups: new platformClient.GroupsApi(client),
+    workforceManagement: new platformClient.WorkforceManagementApi(client),
   });
 }
 

@@ -62,7 +62,31 @@ function seedDemo(store: OrgStore, random: Random): DemoOrg {
   users.forEach((user, i) =>
     store.externalIds.push({ userId: user.id, authorityName: EXTERNAL_AUTHORITY, externalKey: `E${10001 + i}` }),
   );
+  seedStationsAndUnits(store, active);
   return { active, inactive, deleted: byState('deleted'), unknown: [] };
+}
+
+/**
+ * Stations and workforce management units, from a random source of their own
+ * so the ids seeded before them stay what they were. The first ten active
+ * users have a default station; the first five are also logged in on it.
+ * Every active user is an agent of one of two management units.
+ */
+function seedStationsAndUnits(store: OrgStore, active: readonly string[]): void {
+  const random = seededRandom(`${DEMO_SEED} stations`);
+  const units = ['EMEA Agents', 'Americas Agents'].map((name) => ({ id: random.uuid(), name }));
+  for (const unit of units) store.managementUnits.set(unit.id, unit);
+  for (let i = 0; i < 14; i++) {
+    const station = { id: random.uuid(), name: `WebRTC Phone ${String(i + 1).padStart(2, '0')}`, type: 'inin_webrtc_softphone' };
+    store.stations.set(station.id, station);
+  }
+  const stations = [...store.stations.keys()];
+  active.forEach((id, i) => {
+    const user = store.users.get(id)!;
+    user.managementUnitId = units[i % 2]!.id;
+    if (i < 10) user.defaultStationId = stations[i];
+    if (i < 5) user.associatedStationId = stations[i];
+  });
 }
 
 function createUsers(store: OrgStore, random: Random): UserRecord[] {

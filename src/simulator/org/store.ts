@@ -28,6 +28,17 @@ export interface UserRecord {
   languages: Map<string, number>;
   /** Logged-in sessions; revoking tokens sets it to 0. */
   activeSessions: number;
+  /** The station the user is logged in on (a phone), if any. */
+  associatedStationId?: string;
+  /** The station the user gets on logging in, if any. */
+  defaultStationId?: string;
+  /** The workforce management unit the user is an agent of, if any. */
+  managementUnitId?: string;
+}
+
+/** A station (a phone or WebRTC softphone) users can be associated with. */
+export interface StationRecord extends NamedRecord {
+  type: string;
 }
 
 /** Anything with an id and a display name (skills, languages, roles). */
@@ -105,6 +116,9 @@ export class OrgStore {
   readonly skills = new Map<string, NamedRecord>();
   readonly languages = new Map<string, NamedRecord>();
   readonly roles = new Map<string, NamedRecord>();
+  readonly stations = new Map<string, StationRecord>();
+  /** Workforce management units. */
+  readonly managementUnits = new Map<string, NamedRecord>();
   readonly externalIds: ExternalIdRecord[] = [];
   readonly presenceDefinitions: PresenceDefinitionRecord[] = [];
   /** subjectId (user or group) -> grants it holds directly, as `roleId/divisionId`. */
@@ -138,6 +152,11 @@ export class OrgStore {
   /** Takes a direct grant away; grants inherited through groups are not the subject's to lose. */
   removeGrant(subjectId: string, grant: GrantKey): void {
     this.directGrants.get(subjectId)?.delete(grantKey(grant));
+  }
+
+  /** Takes every grant the user holds directly; group grants stay with the group. */
+  removeOwnGrants(userId: string): void {
+    this.directGrants.delete(userId);
   }
 
   /** The user's own grants first, then those inherited from each of its groups. */

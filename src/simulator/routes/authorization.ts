@@ -10,6 +10,8 @@ import type { ApiRoute, RouteDeps } from './route-types';
  * client tells them apart. Without `includeDuplicates=true`, a role+division
  * held both directly and through a group is listed once, as the user's own.
  * `bulkremove` on a user removes only its own grants; inherited ones stay.
+ * ASSUMPTION: `bulkremove` of a grant the subject does not hold answers 204
+ * and changes nothing.
  */
 export function authorizationRoutes(deps: RouteDeps): ApiRoute[] {
   const { store } = deps;

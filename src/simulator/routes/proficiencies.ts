@@ -99,7 +99,8 @@ function routesFor(deps: RouteDeps, kind: AssignmentKind): ApiRoute[] {
     {
       method: 'DELETE',
       pattern: `${base}/{${kind.itemParam}}`,
-      // Removing something the user does not have is a 404, so clients must treat 404 as "already gone".
+      // ASSUMPTION (no source says how Genesys answers): removing something the user does not have is a 404.
+      // Clients must treat 404 as "already gone", and a 2xx the same way.
       handler: ({ params }) => {
         const user = requireUser(store, params.id);
         if (!kind.assigned(user).delete(params[kind.itemParam].toLowerCase())) {

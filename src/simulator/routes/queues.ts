@@ -1,7 +1,7 @@
 import { apiErrors } from '../api-error';
-import type { OrgStore, QueueRecord } from '../org/store';
+import type { OrgStore, QueueMembership, QueueRecord, UserRecord } from '../org/store';
 import { pageOf, parsePaging } from '../paging';
-import { booleanQuery, isUuid, listQuery, requireArray, requireObject, requireString } from '../validate';
+import { booleanQuery, isUuid, listQuery, oneOf, requireArray, requireObject, requireString } from '../validate';
 import { requireQueue, requireUser } from './lookup';
 import type { ApiRoute, RouteDeps } from './route-types';
 import { divisionRef } from './user-json';
@@ -9,10 +9,26 @@ import { divisionRef } from './user-json';
 /** Most members one `POST /api/v2/routing/queues/{queueId}/members` may add or remove. */
 export const MAX_MEMBERS_PER_CALL = 100;
 
+/** Largest page `GET /api/v2/routing/queues/{queueId}/members` serves (the SDK: "Max value is 100"). */
+export const MAX_QUEUE_MEMBER_PAGE_SIZE = 100;
+
 /**
  * Queue membership routes. Memberships by group (`memberBy: "group"`) follow
- * the group: removing the user from the queue leaves them in place (the bulk
- * call skips them; the single DELETE answers 400).
+ * the group: removing the user from the queue leaves them in place.
+ *
+ * `GET /api/v2/users/{id}/queues` answers `UserQueue` objects: `joined` and
+ * the queue's `memberGroups`, and no `memberBy` (SDK 262 index.d.ts). Only
+ * `GET /api/v2/routing/queues/{queueId}/members` (`QueueMember`) says how a
+ * user belongs to a queue.
+ *
+ * ASSUMPTIONS (no source says how Genesys answers these):
+ * - `POST .../members?delete=true` for a user who is a member only through a
+ *   group: 200, and nothing changes (the group membership stays);
+ * - the same call with an unknown user id: 400 before anything changes;
+ * - `DELETE .../members/{memberId}` for a group-derived member: 400; for a
+ *   user who is no member: 404;
+ * - a user who is a member both directly and through a group is listed once
+ *   by the unfiltered member listing (as `user`), once under each filter.
  */
 export function queueRoutes(deps: RouteDeps): ApiRoute[] {
   const { store } = deps;
@@ -30,6 +46,31 @@ export function queueRoutes(deps: RouteDeps): ApiRoute[] {
           .sort((a, b) => a.name.localeCompare(b.name));
         const listing = pageOf(queues, parsePaging(query, 500), `/api/v2/users/${user.id}/queues`, { joined: String(joined) });
         return { status: 200, body: { ...listing, entities: listing.entities.map((q) => userQueueJson(store, q, user.id)) } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/v2/routing/queues/{queueId}/members',
+      handler: ({ params, query }) => {
+        const queue = requireQueue(store, params.queueId);
+        const memberBy = query.has('memberBy') ? oneOf(query.get('memberBy'), ['user', 'group'] as const, 'user', 'memberBy') : undefined;
+        const joined = query.has('joined') ? booleanQuery(query.get('joined'), true, 'joined') : undefined;
+        const ids = listQuery(query, 'id').map((id) => id.toLowerCase());
+        const paging = parsePaging(query, MAX_QUEUE_MEMBER_PAGE_SIZE);
+        const members = [...queue.members]
+          .flatMap(([userId, m]) => memberRows(userId, m, memberBy))
+          .filter((row) => ids.length === 0 || ids.includes(row.userId))
+          .filter((row) => joined === undefined || row.membership.joined === joined)
+          .flatMap((row) => {
+            const user = store.users.get(row.userId);
+            return user ? [{ user, row }] : [];
+          })
+          .sort((a, b) => a.user.name.localeCompare(b.user.name) || a.user.id.localeCompare(b.user.id));
+        const extra: Record<string, string> = {};
+        if (memberBy) extra.memberBy = memberBy;
+        if (joined !== undefined) extra.joined = String(joined);
+        if (ids.length > 0) extra.id = ids.join(',');
+        return { status: 200, body: memberListing(members, paging, `/api/v2/routing/queues/${queue.id}/members`, extra, store, queue) };
       },
     },
     {
@@ -76,7 +117,7 @@ export function queueRoutes(deps: RouteDeps): ApiRoute[] {
   ];
 }
 
-/** A UserQueue as Genesys lists it, plus `memberBy` (`user` or `group`) for this user. */
+/** A UserQueue as Genesys lists it: the user's `joined` flag and the queue's member groups (not the user's), no `memberBy`. */
 function userQueueJson(store: OrgStore, queue: QueueRecord, userId: string): Record<string, unknown> {
   const membership = queue.members.get(userId);
   const members = [...queue.members.values()];
@@ -88,8 +129,49 @@ function userQueueJson(store: OrgStore, queue: QueueRecord, userId: string): Rec
     userMemberCount: members.filter((m) => m.direct).length,
     joinedMemberCount: members.filter((m) => m.joined).length,
     joined: membership?.joined ?? false,
-    memberBy: membership?.direct ? 'user' : 'group',
     memberGroups: queue.memberGroupIds.map((id) => ({ id, name: store.groups.get(id)?.name, type: 'GROUP' })),
     selfUri: `/api/v2/routing/queues/${queue.id}`,
   };
+}
+
+type MembershipRow = { userId: string; membership: QueueMembership; by: 'user' | 'group' };
+
+function memberRows(userId: string, membership: QueueMembership, filter: 'user' | 'group' | undefined): MembershipRow[] {
+  const direct = membership.direct ? [{ userId, membership, by: 'user' as const }] : [];
+  const group = membership.viaGroups.size > 0 ? [{ userId, membership, by: 'group' as const }] : [];
+  if (filter === 'user') return direct;
+  if (filter === 'group') return group;
+  return direct.length > 0 ? direct : group;
+}
+
+/**
+ * The QueueMember listing: `entities`, `pageNumber`, `pageSize`, `firstUri`,
+ * `selfUri`, `nextUri`, `previousUri` and no `total` or `pageCount`
+ * (QueueMemberEntityListing in the SDK). ASSUMPTION: `nextUri` is given while
+ * a further page holds members; clients page until an empty page anyway.
+ */
+function memberListing(
+  members: readonly { user: UserRecord; row: MembershipRow }[],
+  paging: { pageSize: number; pageNumber: number },
+  path: string,
+  extra: Record<string, string>,
+  store: OrgStore,
+  queue: QueueRecord,
+): Record<string, unknown> {
+  const { pageSize, pageNumber } = paging;
+  const uri = (n: number) => `${path}?${new URLSearchParams({ pageSize: String(pageSize), pageNumber: String(n), ...extra })}`.replace(/%2C/g, ',');
+  const entities = members.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(({ user, row }) => ({
+    id: user.id,
+    name: user.name,
+    user: { id: user.id, name: user.name, division: divisionRef(store, user.divisionId), state: user.state, selfUri: `/api/v2/users/${user.id}` },
+    ringNumber: 1,
+    joined: row.membership.joined,
+    memberBy: row.by,
+    routingStatus: { userId: user.id, status: user.routingStatus.status, startTime: user.routingStatus.startTime },
+    selfUri: `/api/v2/routing/queues/${queue.id}/members/${user.id}`,
+  }));
+  const listing: Record<string, unknown> = { entities, pageSize, pageNumber, firstUri: uri(1), selfUri: uri(pageNumber) };
+  if (pageNumber * pageSize < members.length) listing.nextUri = uri(pageNumber + 1);
+  if (pageNumber > 1) listing.previousUri = uri(pageNumber - 1);
+  return listing;
 }

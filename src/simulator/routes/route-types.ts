@@ -23,6 +23,8 @@ export interface RouteDeps {
   readonly faults: FaultSwitches;
   /** The current time. */
   readonly now: () => Date;
+  /** How the simulated org behaves where Genesys' own documentation differs. */
+  readonly behaviour: { readonly inactiveRemovesRoleGrants: boolean };
   /** Records the ids one bulk `GET /api/v2/users?id=...` asked for. */
   readonly recordBulkIds: (ids: string[]) => void;
 }

@@ -36,8 +36,8 @@ export function routingStatusJson(user: UserRecord): Record<string, unknown> {
 }
 
 /**
- * The User JSON. `expand` adds `dateLastLogin`, `presence` and `routingStatus`
- * when asked for; other expansions are accepted and ignored.
+ * The User JSON. `expand` adds `dateLastLogin`, `presence`, `routingStatus`
+ * and `groups` when asked for; other expansions are accepted and ignored.
  */
 export function userJson(store: OrgStore, user: UserRecord, expand: readonly string[] = []): Record<string, unknown> {
   const json: Record<string, unknown> = {
@@ -61,6 +61,9 @@ export function userJson(store: OrgStore, user: UserRecord, expand: readonly str
   if (expand.includes('dateLastLogin') && user.dateLastLogin) json.dateLastLogin = user.dateLastLogin;
   if (expand.includes('presence')) json.presence = presenceJson(store, user);
   if (expand.includes('routingStatus')) json.routingStatus = routingStatusJson(user);
+  if (expand.includes('groups')) {
+    json.groups = store.groupsOf(user.id).map((g) => ({ id: g.id, name: g.name, selfUri: `/api/v2/groups/${g.id}` }));
+  }
   return json;
 }
 

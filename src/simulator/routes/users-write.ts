@@ -20,10 +20,21 @@ export function userWriteRoutes(deps: RouteDeps): ApiRoute[] {
   const stamp = () => deps.now().toISOString();
   /** The forced-conflict fault (state changes only), then the optimistic-concurrency check. */
   const checkVersion = (user: UserRecord, version: unknown, required: boolean, stateChange: boolean) => {
-    if (stateChange && takeVersionConflict(deps.faults)) throw apiErrors.versionConflict();
+    const forced = stateChange ? takeVersionConflict(deps.faults) : undefined;
+    if (forced !== undefined) throw apiErrors.versionConflictAs(forced);
     if (version === undefined && !required) return;
     if (typeof version !== 'number' || !Number.isInteger(version)) throw apiErrors.badRequest("The field 'version' is required.");
     if (version !== user.version) throw apiErrors.versionConflict();
+  };
+  /**
+   * Genesys' newer help page: making a user inactive removes the roles
+   * assigned to the user, and reactivation does not restore them (group roles
+   * apply again because they are the group's). Switchable, as the older page
+   * says everything stays.
+   */
+  const setState = (user: UserRecord, state: 'active' | 'inactive') => {
+    if (state === 'inactive' && user.state !== 'inactive' && deps.behaviour.inactiveRemovesRoleGrants) store.removeOwnGrants(user.id);
+    user.state = state;
   };
   return [
     {
@@ -43,7 +54,7 @@ export function userWriteRoutes(deps: RouteDeps): ApiRoute[] {
           }
           checkVersion(user, patch.version, true, true);
           if (user.state !== state) user.stateChangeDate = stamp();
-          user.state = state;
+          setState(user, state);
         } else {
           // A deleted user can only be restored (state present), not edited.
           if (user.state === 'deleted') throw apiErrors.userNotFound();
@@ -71,7 +82,7 @@ export function userWriteRoutes(deps: RouteDeps): ApiRoute[] {
         if (input.state === undefined) throw apiErrors.badRequest("The field 'state' is required.");
         const reason = input.stateChangeReason === undefined ? undefined : oneOf(asText(input.stateChangeReason), STATE_CHANGE_REASONS, 'Unknown', 'stateChangeReason');
         checkVersion(user, input.version, false, true);
-        user.state = state;
+        setState(user, state);
         user.stateChangeReason = reason;
         user.stateChangeDate = stamp();
         user.version += 1;

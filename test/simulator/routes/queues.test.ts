@@ -32,11 +32,42 @@ describe('simulator queue memberships', () => {
     assert.deepEqual(body.entities?.map((q) => q.id), (await queuesOf(s, id, true)).map((q) => q.id));
   });
 
-  it('marks memberships by user and by group', async () => {
+  it("answers UserQueue as the SDK types it: joined and the queue's memberGroups, no memberBy", async () => {
     const lead = s.sim.org.active[0];
-    const all = [...(await queuesOf(s, lead, true)), ...(await queuesOf(s, lead, false))] as { name?: string; memberBy?: string }[];
-    assert.ok(all.some((q) => q.memberBy === 'user'));
-    assert.ok(all.some((q) => q.name === 'VIP Care' && q.memberBy === 'group'));
+    const all = [...(await queuesOf(s, lead, true)), ...(await queuesOf(s, lead, false))];
+    assert.ok(all.length > 1);
+    assert.ok(all.every((q) => !('memberBy' in q)), 'UserQueue has no memberBy');
+    const vip = all.find((q) => q.name === 'VIP Care')!;
+    assert.deepEqual(vip.memberGroups?.map((g) => g.name), ['Team Leads']);
+  });
+
+  it('lists QueueMembers with memberBy, filtered by memberBy, id and joined; pages of at most 100 without total or pageCount', async () => {
+    const lead = s.sim.org.active[0];
+    const vip = s.sim.inspectUser(lead)!.queues.find((q) => q.name === 'VIP Care')!;
+    const byGroup = (await ok(s.routing.getRoutingQueueMembers(vip.id, { memberBy: 'group', pageSize: 100 }))).body;
+    assert.ok(byGroup.entities!.some((m) => m.id === lead && m.memberBy === 'group' && m.user?.id === lead && typeof m.joined === 'boolean'));
+    assert.deepEqual((await ok(s.routing.getRoutingQueueMembers(vip.id, { memberBy: 'user', pageSize: 100 }))).body.entities, []);
+    assert.ok(!('total' in byGroup) && !('pageCount' in byGroup), 'QueueMemberEntityListing has neither');
+    const joined = (await ok(s.routing.getRoutingQueueMembers(vip.id, { joined: true, pageSize: 100 }))).body.entities!;
+    assert.ok(joined.every((m) => m.joined === true));
+    await failure(s.routing.getRoutingQueueMembers(vip.id, { pageSize: 101 }), 400);
+    // SDK 262 cannot send the id filter; the REST API has it.
+    const raw = await fetch(`${s.sim.url}/api/v2/routing/queues/${vip.id}/members?id=${lead}`, { headers: { authorization: `Bearer ${s.accessToken}` } });
+    assert.deepEqual(((await raw.json()) as { entities: { id: string }[] }).entities.map((m) => m.id), [lead]);
+  });
+
+  it('pages a queue of 120 direct members: 100, 20, then an empty page', async () => {
+    const queue = s.sim.inspectUser(s.sim.org.active[0])!.queues.find((q) => q.name === 'Billing') ?? s.sim.inspectUser(s.sim.org.active[0])!.queues[0]!;
+    const divisionId = s.sim.getUser(s.sim.org.active[0])!.division;
+    const existing = (await ok(s.routing.getRoutingQueueMembers(queue.id, { memberBy: 'user', pageSize: 100 }))).body.entities!.length;
+    const extra = Array.from({ length: 120 - existing }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    for (const id of extra) s.sim.putUser({ id, name: `Extra ${id.slice(-3)}`, username: `x${id.slice(-3)}@x.example`, email: `x${id.slice(-3)}@x.example`, state: 'active', division: divisionId });
+    for (let i = 0; i < extra.length; i += 100) await ok(s.routing.postRoutingQueueMembers(queue.id, extra.slice(i, i + 100).map((id) => ({ id }))));
+    const sizes = [];
+    for (let pageNumber = 1; pageNumber <= 3; pageNumber++) {
+      sizes.push((await ok(s.routing.getRoutingQueueMembers(queue.id, { memberBy: 'user', pageSize: 100, pageNumber }))).body.entities!.length);
+    }
+    assert.deepEqual(sizes, [100, 20, 0]);
   });
 
   it('removes direct memberships with POST .../members?delete=true and reads back without them', async () => {
