@@ -94,7 +94,7 @@ describe('deactivate from an HR export of 50 leavers (3 unknown to Genesys)', ()
     const table = rows(w.out());
     assert.equal(table.filter((r) => r[3] === 'completed').length, 47, w.out());
     assert.ok(leavers.every((l) => rig.sim.getUser(l.userId)!.state === 'inactive'));
-    assert.match(w.err(), /deactivated 47\/47 users/, 'plain progress lines off a terminal');
+    assert.match(w.err(), /deactivate: 47\/47 users done/, 'plain progress lines off a terminal');
 
     rig.sim.resetStats();
     const again = world(false);
