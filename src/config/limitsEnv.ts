@@ -18,6 +18,11 @@ export const LIMITS_ENV_VARS = [
   'ENRICHER_MEMORY_CHECK_INTERVAL_MS',
   'ENRICHER_GENESYS_BREAKER_FAILURES',
   'ENRICHER_GENESYS_BREAKER_COOLDOWN_MS',
+  'ENRICHER_OTLP_RECEIVE_TIMEOUT_MS',
+  'ENRICHER_OTLP_MAX_CONNECTIONS',
+  'ENRICHER_OTLP_IDLE_TIMEOUT_MS',
+  'ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS',
+  'ENRICHER_MEMORY_RSS_LIMIT_MIB',
 ] as const;
 
 /**
@@ -49,6 +54,13 @@ export function readLimitsConfig(r: EnvReader, lookupBudgetMs: number): LimitsCo
       limitBytes: limitMib === undefined ? undefined : limitMib * MIB,
       spikeBytes: spikeMib === undefined ? undefined : spikeMib * MIB,
       checkIntervalMs: r.int('ENRICHER_MEMORY_CHECK_INTERVAL_MS', 1000, 10, 60_000),
+      rssLimitBytes: optionalMib(r, 'ENRICHER_MEMORY_RSS_LIMIT_MIB'),
+    },
+    transport: {
+      receiveTimeoutMs: r.int('ENRICHER_OTLP_RECEIVE_TIMEOUT_MS', 15_000, 0, 3_600_000),
+      maxConnections: r.int('ENRICHER_OTLP_MAX_CONNECTIONS', 4096, 0, 1_000_000),
+      idleTimeoutMs: r.int('ENRICHER_OTLP_IDLE_TIMEOUT_MS', 300_000, 0, MAX_TIMER_MS),
+      maxJsonElements: r.int('ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS', 500_000, 1, 100_000_000),
     },
   };
 }
@@ -59,6 +71,12 @@ export function readBreakerConfig(r: EnvReader): BreakerConfig {
     failures: r.int('ENRICHER_GENESYS_BREAKER_FAILURES', 5, 0, 1000),
     cooldownMs: r.int('ENRICHER_GENESYS_BREAKER_COOLDOWN_MS', 30_000, 1, 3_600_000),
   };
+}
+
+// MiB as bytes, or undefined when unset.
+function optionalMib(r: EnvReader, key: string): number | undefined {
+  const mib = optionalInt(r, key, 0, 1_048_576);
+  return mib === undefined ? undefined : mib * MIB;
 }
 
 // An integer within [min, max], or undefined when unset (its default belongs to the component).

@@ -1,7 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { ReceiverConfig } from '../config/index';
+import type { LimitsConfig } from '../config/types';
 import type { TracesConsumer } from '../pipeline/consumer';
 import { BearerTokenAuth, bearerTokenInterceptor } from '../receiver/auth/index';
+import type { MemoryLimiter, RequestGuardOptions } from '../receiver/limits/index';
 import { OtlpHttpReceiver } from '../receiver/otlphttp/index';
 import { type ServerTlsMaterial, grpcServerCredentials, loadServerTls } from '../receiver/tls/index';
 import type { Logger } from '../telemetry/logger';
@@ -20,6 +22,7 @@ export function receiverSecurity(config: ReceiverConfig, logger: Logger): Receiv
   const tls = config.tls ? loadServerTls(config.tls) : undefined;
   const auth = config.bearerToken === undefined ? undefined : new BearerTokenAuth(config.bearerToken);
   if (auth && !tls) logger.warn('ENRICHER_RECEIVER_BEARER_TOKEN is set without TLS: the token travels in plaintext');
+  warnIfOpen(config, auth !== undefined || config.tls?.clientCaFile !== undefined, logger);
   return {
     tls,
     auth,
@@ -28,11 +31,38 @@ export function receiverSecurity(config: ReceiverConfig, logger: Logger): Receiv
   };
 }
 
+/**
+ * Warns once per receiver listening beyond loopback with neither a bearer
+ * token nor mTLS: anyone who reaches the port can then send spans (and
+ * through them, look-ups) to the service.
+ */
+function warnIfOpen(config: ReceiverConfig, authenticated: boolean, logger: Logger): void {
+  if (authenticated) return;
+  const listening = [
+    ['ENRICHER_OTLP_GRPC_ADDRESS', config.grpcAddress],
+    ['ENRICHER_OTLP_HTTP_ADDRESS', config.httpAddress],
+  ] as const;
+  for (const [variable, address] of listening) {
+    if (address === undefined || isLoopback(address)) continue;
+    logger.warn(
+      { variable, address },
+      'receiver listens beyond loopback without authentication: set ENRICHER_RECEIVER_BEARER_TOKEN or mTLS (ENRICHER_TLS_CLIENT_CA_FILE), or listen on 127.0.0.1',
+    );
+  }
+}
+
+/** True for a host:port on the loopback interface (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(address: string): boolean {
+  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::ffff:127.0.0.1';
+}
+
 /** The OTLP/HTTP receiver, or undefined when ENRICHER_OTLP_HTTP_ADDRESS is off. */
 export function buildHttpReceiver(
   config: ReceiverConfig,
   security: ReceiverSecurity,
   next: TracesConsumer,
+  limits: { readonly transport: LimitsConfig['transport']; readonly guard: RequestGuardOptions; readonly memory: MemoryLimiter | undefined },
   shutdownGraceMs: number,
   logger: Logger,
 ): OtlpHttpReceiver | undefined {
@@ -46,5 +76,11 @@ export function buildHttpReceiver(
     auth: security.auth,
     tls: security.tls,
     shutdownGraceMs,
+    guard: limits.guard,
+    memory: limits.memory,
+    receiveTimeoutMs: limits.transport.receiveTimeoutMs,
+    maxJsonElements: limits.transport.maxJsonElements,
+    maxConnections: limits.transport.maxConnections,
+    idleTimeoutMs: limits.transport.idleTimeoutMs,
   });
 }

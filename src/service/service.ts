@@ -10,7 +10,7 @@ import { ALL_ENRICHMENT_KEYS, EnrichmentProcessor } from '../processor/enrich/in
 import { OtlpGrpcReceiver } from '../receiver/otlpgrpc/index';
 import { BufferPool } from '../pipeline/bufferPool';
 import type { TracesConsumer } from '../pipeline/consumer';
-import { GuardedConsumer, HandoffTap, RequestGuard } from '../receiver/limits/index';
+import { HandoffTap } from '../receiver/limits/index';
 import { buildMemoryLimiter, guardOptions } from './limits';
 import { buildMetrics } from './metrics';
 import type { Logger } from '../telemetry/logger';
@@ -27,7 +27,7 @@ export interface ServiceDeps {
   logger: Logger;
   /** Where the debug exporter prints; default stdout. */
   debugOutput?: Writable;
-  /** What the memory limiter reads, bytes; default the process's RSS. For tests. */
+  /** What the memory limiter reads, bytes; default the process's heap in use plus external memory. For tests. */
   readMemory?: () => number;
 }
 
@@ -82,7 +82,6 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const processor = enrichInto(grpcHandoff);
   const httpHandoff = new HandoffTap({ next: exporter });
   const httpProcessor = enrichInto(httpHandoff);
-  const httpGuard = new RequestGuard(guardOptions(config.limits, memory, httpHandoff));
   const security = receiverSecurity(config.receiver, logger);
   const receiver = new OtlpGrpcReceiver({
     address: config.receiver.grpcAddress,
@@ -93,14 +92,18 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     interceptors: security.grpcInterceptors,
     guard: guardOptions(config.limits, memory, grpcHandoff),
     connection: config.limits.connection,
+    receiveTimeoutMs: config.limits.transport.receiveTimeoutMs,
+    maxConnections: config.limits.transport.maxConnections,
+    idleTimeoutMs: config.limits.transport.idleTimeoutMs,
     logger,
   });
-  const httpReceiver = buildHttpReceiver(config.receiver, security, new GuardedConsumer({ guard: httpGuard, next: httpProcessor }), config.shutdownGraceMs, logger);
+  const httpLimits = { transport: config.limits.transport, guard: guardOptions(config.limits, memory, httpHandoff), memory };
+  const httpReceiver = buildHttpReceiver(config.receiver, security, httpProcessor, httpLimits, config.shutdownGraceMs, logger);
   const runtime = new RuntimeMonitor();
   const metrics = buildMetrics({
     receivers: [
-      { transport: 'grpc', stats: () => receiver.stats(), spans: () => grpcHandoff.stats() },
-      ...(httpReceiver ? [{ transport: 'http', stats: () => httpGuard.stats(), spans: () => httpHandoff.stats() }] : []),
+      { transport: 'grpc', stats: () => receiver.stats(), spans: () => grpcHandoff.stats(), connections: () => receiver.connectionStats() },
+      ...(httpReceiver ? [{ transport: 'http', stats: () => httpReceiver.stats(), spans: () => httpHandoff.stats(), connections: () => httpReceiver.connectionStats() }] : []),
     ],
     exporter,
     exportConfig: config.export,

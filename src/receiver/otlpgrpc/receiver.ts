@@ -1,11 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../telemetry/logger';
+import { ConnectionLimit, type ConnectionStats } from '../connectionLimit';
 import { RequestGuard, type RequestGuardStats } from '../limits/requestGuard';
 import { ListeningReceiver } from '../listeningReceiver';
 import { exportHandler } from './handler';
 import { grpcServerOptions } from './limits';
 import { type TcpListener, listenNoDelay } from './noDelayListener';
 import { type OtlpGrpcReceiverOptions, type ResolvedReceiverOptions, resolveReceiverOptions } from './options';
+import { ReceiveDeadline } from './receiveDeadline';
 import { TRACE_SERVICE_DEFINITION } from './service';
 
 /**
@@ -19,6 +21,8 @@ export class OtlpGrpcReceiver extends ListeningReceiver {
   private readonly options: ResolvedReceiverOptions;
   private readonly log: Logger;
   private readonly guard: RequestGuard;
+  private readonly connections: ConnectionLimit;
+  private readonly receiveDeadline?: ReceiveDeadline;
   private server?: grpc.Server;
   private listener?: TcpListener;
 
@@ -28,11 +32,23 @@ export class OtlpGrpcReceiver extends ListeningReceiver {
     this.options = resolveReceiverOptions(options);
     this.log = options.logger.child({ component: 'receiver/otlpgrpc' });
     this.guard = new RequestGuard(this.options.guard);
+    this.connections = new ConnectionLimit({ maxConnections: this.options.maxConnections, idleTimeoutMs: this.options.idleTimeoutMs, logger: this.log });
+    if (this.options.receiveTimeoutMs > 0) this.receiveDeadline = new ReceiveDeadline(this.options.receiveTimeoutMs);
   }
 
-  /** Requests in flight, accepted, and refused by reason (see RequestGuardStats); a fresh snapshot each call. */
+  /**
+   * Requests in flight, accepted, and refused by reason (see RequestGuardStats;
+   * `receive_timeout`: cancelled before their message had arrived); a fresh snapshot each call.
+   */
   stats(): RequestGuardStats {
-    return this.guard.stats();
+    const stats = this.guard.stats();
+    const cancelled = this.receiveDeadline?.stats().cancelled ?? 0;
+    return cancelled === 0 ? stats : { ...stats, refused: { ...stats.refused, receive_timeout: cancelled } };
+  }
+
+  /** Open and refused connections. */
+  connectionStats(): ConnectionStats {
+    return this.connections.stats();
   }
 
   protected defaultGraceMs(): number {
@@ -52,12 +68,16 @@ export class OtlpGrpcReceiver extends ListeningReceiver {
     // Our own listener rather than bindAsync: it sets TCP_NODELAY (see noDelayListener.ts).
     const onError = (err: Error) => this.log.error({ err }, 'OTLP/gRPC listener error');
     const onWindowIgnored = () => this.log.warn({ flowControlWindowBytes: this.options.flowControlWindowBytes }, 'grpc-js did not let the HTTP/2 window be raised; it stays 64 KiB');
-    this.listener = await listenNoDelay(server, this.options.credentials, this.options.address, onError, this.options.flowControlWindowBytes, onWindowIgnored);
+    this.listener = await listenNoDelay(server, this.options.credentials, this.options.address, onError, this.options.flowControlWindowBytes, onWindowIgnored, {
+      connections: this.connections,
+      onHttp2Server: this.receiveDeadline ? (h2) => this.receiveDeadline?.attach(h2) : undefined,
+    });
     this.log.info({ address: this.options.address, port: this.listener.port }, 'OTLP/gRPC receiver listening');
     return this.listener.port;
   }
 
   protected async close(graceMs: number): Promise<void> {
+    this.receiveDeadline?.stop();
     const server = this.server;
     if (!server) return;
     this.listener?.close(); // no new connections; grpc-js closes the ones it has below

@@ -1,0 +1,67 @@
+import http2 from 'node:http2';
+
+/** Counters since construction. */
+export interface ReceiveDeadlineStats {
+  /** Requests cancelled because their message had not fully arrived in time. */
+  readonly cancelled: number;
+}
+
+/**
+ * Cancels (RST_STREAM CANCEL) every HTTP/2 stream whose request has not fully
+ * arrived within `timeoutMs`, so a client that stops sending mid-message
+ * cannot hold the bytes grpc-js buffered for it: the call is dropped and its
+ * memory becomes garbage. grpc-js has no such deadline of its own.
+ *
+ * Cheap on the request path: a new stream is pushed onto the current
+ * generation's array; a timer (every `timeoutMs / 4`, 250 ms to 1 s) checks
+ * only the generation that reached the deadline. A request is thus cancelled
+ * between `timeoutMs` and `timeoutMs` plus one tick after its stream opened.
+ */
+export class ReceiveDeadline {
+  readonly #timeoutMs: number;
+  readonly #generations: http2.ServerHttp2Stream[][];
+  #timer: NodeJS.Timeout | undefined;
+  #cancelled = 0;
+
+  /** `timeoutMs` > 0. */
+  constructor(timeoutMs: number) {
+    if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError(`ReceiveDeadline: timeoutMs must be a positive integer, got ${timeoutMs}`);
+    this.#timeoutMs = timeoutMs;
+    const tickMs = this.tickMs();
+    this.#generations = Array.from({ length: Math.ceil(timeoutMs / tickMs) + 1 }, () => []);
+  }
+
+  /** How often the oldest generation is checked, ms. */
+  tickMs(): number {
+    return Math.min(1000, Math.max(250, Math.floor(this.#timeoutMs / 4)));
+  }
+
+  /** Watches the streams of `h2` from now on; starts the timer (unref'd). */
+  attach(h2: http2.Http2Server | http2.Http2SecureServer): void {
+    h2.on('stream', (stream: http2.ServerHttp2Stream) => this.#generations[this.#generations.length - 1].push(stream));
+    this.#timer ??= setInterval(() => this.#tick(), this.tickMs()).unref();
+  }
+
+  /** Stops the timer. Safe twice. */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  stats(): ReceiveDeadlineStats {
+    return { cancelled: this.#cancelled };
+  }
+
+  #tick(): void {
+    // The oldest generation opened at least `timeoutMs` ago (generations * tick > timeout).
+    const due = this.#generations.shift() ?? [];
+    this.#generations.push([]);
+    for (const stream of due) {
+      if (stream.destroyed || stream.closed) continue;
+      // remoteClose: the client half-closed, i.e. the whole request arrived.
+      if (stream.state?.remoteClose) continue;
+      this.#cancelled++;
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
+  }
+}
