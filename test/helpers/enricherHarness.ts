@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { configFromEnv } from '../../src/config/index';
 import { startService, type RunningService } from '../../src/service/index';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index';
-import { silentLogger } from '../../src/telemetry/logger';
+import { type Logger, silentLogger } from '../../src/telemetry/logger';
 import { certPath, readCert } from './certs';
 import { GrpcSink } from './grpcSink';
 import { createOtelClient, type OtelClient } from './otelClient';
@@ -20,6 +20,8 @@ export interface HarnessOptions {
   simulator?: SimulatorOptions;
   /** The sink serves TLS with the test server certificate; the enricher exports to https:// trusting the test CA. */
   sinkTls?: boolean;
+  /** The service's logger; default silent. */
+  logger?: Logger;
 }
 
 export interface Harness {
@@ -55,7 +57,7 @@ async function startServiceBetween(sim: Simulator, sink: GrpcSink, options: Harn
     ENRICHER_LOOKUP_BUDGET_MS: '5000',
     ...options.env,
   });
-  const service = await startService(config, { logger: silentLogger(), debugOutput: new PassThrough() });
+  const service = await startService(config, { logger: options.logger ?? silentLogger(), debugOutput: new PassThrough() });
   const clients: OtelClient[] = [];
   return {
     sim,
