@@ -91,9 +91,14 @@ export class JsonConverter {
   #pump(): void {
     if (this.#current || this.#closed) return;
     const job = this.#waiting.shift();
-    if (!job) return;
+    if (!job) {
+      this.#worker?.unref(); // an idle converter must not keep a stopped process alive
+      return;
+    }
     this.#current = job;
-    this.#thread().postMessage(job.request, job.transfer);
+    const worker = this.#thread();
+    worker.ref(); // a conversion under way keeps the process alive until it is answered
+    worker.postMessage(job.request, job.transfer);
   }
 
   #thread(): Worker {
@@ -101,7 +106,6 @@ export class JsonConverter {
     const worker = new Worker(path.join(__dirname, 'convertWorker.js'), {
       resourceLimits: { maxOldGenerationSizeMb: this.#maxHeapMiB, maxYoungGenerationSizeMb: 16 },
     });
-    worker.unref(); // an idle converter must not keep a stopped process alive
     worker.on('message', (reply: ConvertReply) => this.#settle(reply));
     worker.on('error', (err: Error & { code?: string }) => this.#died(worker, err));
     worker.on('exit', (code) => this.#died(worker, new Error(`conversion thread exited with code ${code}`)));
