@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import type { ReceiverConfig } from '../config/index';
 import type { LimitsConfig } from '../config/types';
@@ -48,6 +49,35 @@ function warnIfOpen(config: ReceiverConfig, authenticated: boolean, logger: Logg
       { variable, address },
       'receiver listens beyond loopback without authentication: set ENRICHER_RECEIVER_BEARER_TOKEN or mTLS (ENRICHER_TLS_CLIENT_CA_FILE), or listen on 127.0.0.1',
     );
+  }
+}
+
+// Descriptors kept for everything but the receivers' connections: admin, exporter, queue files, Genesys.
+const RESERVED_DESCRIPTORS = 256;
+
+/**
+ * Warns when the receivers' connection caps could take every file descriptor
+ * of the process (`ulimit -n`): then a flood of connections would again stop
+ * /healthz and the queue files. Returns the warning's facts, or undefined.
+ */
+export function checkDescriptorBudget(maxConnections: number, receivers: number, logger: Logger, openFilesLimit = readOpenFilesLimit()): object | undefined {
+  if (openFilesLimit === undefined) return undefined;
+  const needed = maxConnections === 0 ? Infinity : maxConnections * receivers + RESERVED_DESCRIPTORS;
+  if (needed <= openFilesLimit) return undefined;
+  const suggested = Math.max(1, Math.floor((openFilesLimit - RESERVED_DESCRIPTORS) / receivers));
+  const facts = { maxConnections, receivers, openFilesLimit, suggestedMaxConnections: suggested };
+  logger.warn(facts, 'the receivers may hold more connections than the process may open files: lower ENRICHER_OTLP_MAX_CONNECTIONS or raise the open-files limit');
+  return facts;
+}
+
+/** The soft limit on open files of this process (Linux), or undefined when unknown. */
+function readOpenFilesLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    return Number.isSafeInteger(soft) && soft > 0 ? soft : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -21,7 +21,7 @@ import { buildDeactivation } from './deactivation';
 import { buildDirectory } from './directory';
 import { buildExporter } from './exporter';
 import { resolveGenesysTarget } from './genesysTarget';
-import { buildHttpReceiver, receiverSecurity } from './receivers';
+import { buildHttpReceiver, checkDescriptorBudget, receiverSecurity } from './receivers';
 
 export interface ServiceDeps {
   logger: Logger;
@@ -99,6 +99,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   });
   const httpLimits = { transport: config.limits.transport, guard: guardOptions(config.limits, memory, httpHandoff), memory };
   const httpReceiver = buildHttpReceiver(config.receiver, security, httpProcessor, httpLimits, config.shutdownGraceMs, logger);
+  checkDescriptorBudget(config.limits.transport.maxConnections, httpReceiver ? 2 : 1, logger);
   const runtime = new RuntimeMonitor();
   const metrics = buildMetrics({
     receivers: [

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { configFromEnv } from '../../src/config/index';
-import { isLoopback, receiverSecurity } from '../../src/service/receivers';
-import { createLogger } from '../../src/telemetry/logger';
+import { checkDescriptorBudget, isLoopback, receiverSecurity } from '../../src/service/receivers';
+import { createLogger, silentLogger } from '../../src/telemetry/logger';
 import { tlsEnv } from '../helpers/certs';
 
 function warningsFor(env: Record<string, string>): Array<{ msg: string; variable?: string }> {
@@ -38,5 +38,17 @@ describe('receivers reachable from other hosts', () => {
   it('tell loopback from the rest', () => {
     for (const a of ['127.0.0.1:4317', '127.1.2.3:1', 'localhost:4317', '[::1]:4317']) assert.ok(isLoopback(a), a);
     for (const a of ['0.0.0.0:4317', '[::]:4317', '10.0.0.5:4317', 'collector:4317', '128.0.0.1:4317']) assert.ok(!isLoopback(a), a);
+  });
+});
+
+describe('the receivers\' connection caps against the open-files limit', () => {
+  it('pass when both caps and a reserve fit under it', () => {
+    assert.equal(checkDescriptorBudget(4096, 2, silentLogger(), 20_000), undefined);
+    assert.equal(checkDescriptorBudget(4096, 2, silentLogger(), undefined), undefined, 'unknown limit (not Linux): nothing to say');
+  });
+
+  it('are warned about, with a cap that fits, when they could take every descriptor (or when there is no cap)', () => {
+    assert.deepEqual(checkDescriptorBudget(4096, 2, silentLogger(), 1024), { maxConnections: 4096, receivers: 2, openFilesLimit: 1024, suggestedMaxConnections: 384 });
+    assert.ok(checkDescriptorBudget(0, 1, silentLogger(), 1_048_576), 'no cap at all');
   });
 });
