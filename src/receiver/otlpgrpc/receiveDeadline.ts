@@ -12,14 +12,15 @@ export interface ReceiveDeadlineStats {
  * cannot hold the bytes grpc-js buffered for it: the call is dropped and its
  * memory becomes garbage. grpc-js has no such deadline of its own.
  *
- * Cheap on the request path: a new stream is pushed onto the current
- * generation's array; a timer (every `timeoutMs / 4`, 250 ms to 1 s) checks
+ * Cheap on the request path: a weak reference to a new stream is pushed
+ * onto the current generation's array (a finished stream stays collectable);
+ * a timer (every `timeoutMs / 4`, 250 ms to 1 s) checks
  * only the generation that reached the deadline. A request is thus cancelled
  * between `timeoutMs` and `timeoutMs` plus one tick after its stream opened.
  */
 export class ReceiveDeadline {
   readonly #timeoutMs: number;
-  readonly #generations: http2.ServerHttp2Stream[][];
+  readonly #generations: WeakRef<http2.ServerHttp2Stream>[][];
   #timer: NodeJS.Timeout | undefined;
   #cancelled = 0;
 
@@ -38,7 +39,9 @@ export class ReceiveDeadline {
 
   /** Watches the streams of `h2` from now on; starts the timer (unref'd). */
   attach(h2: http2.Http2Server | http2.Http2SecureServer): void {
-    h2.on('stream', (stream: http2.ServerHttp2Stream) => this.#generations[this.#generations.length - 1].push(stream));
+    // A weak reference: a finished stream (and the request bytes its listeners reach) must be
+    // collectable at once, not held until its deadline comes round.
+    h2.on('stream', (stream: http2.ServerHttp2Stream) => this.#generations[this.#generations.length - 1].push(new WeakRef(stream)));
     this.#timer ??= setInterval(() => this.#tick(), this.tickMs()).unref();
   }
 
@@ -56,8 +59,9 @@ export class ReceiveDeadline {
     // The oldest generation opened at least `timeoutMs` ago (generations * tick > timeout).
     const due = this.#generations.shift() ?? [];
     this.#generations.push([]);
-    for (const stream of due) {
-      if (stream.destroyed || stream.closed) continue;
+    for (const ref of due) {
+      const stream = ref.deref();
+      if (!stream || stream.destroyed || stream.closed) continue;
       // remoteClose: the client half-closed, i.e. the whole request arrived.
       if (stream.state?.remoteClose) continue;
       this.#cancelled++;
