@@ -97,10 +97,15 @@ export class RequestGuard {
    * answer with. Never lets a synchronous throw of `work` escape.
    */
   async run(work: () => Promise<void>, slot?: Slot): Promise<void> {
-    const admitted = slot ?? this.admit();
+    // Without a slot (the gRPC path, per request) admission stays inline: no slot object is made.
+    if (!slot) {
+      const refusal = this.#admit();
+      if (refusal) throw refusal;
+      this.#inFlight++;
+    }
     const done = Promise.resolve()
       .then(work)
-      .finally(() => admitted.release());
+      .finally(() => (slot ? slot.release() : this.#inFlight--));
     try {
       await this.#withinDeadline(done);
       this.#accepted++;
