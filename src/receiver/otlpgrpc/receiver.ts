@@ -8,6 +8,7 @@ import { grpcServerOptions } from './limits';
 import { type TcpListener, listenNoDelay } from './noDelayListener';
 import { type OtlpGrpcReceiverOptions, type ResolvedReceiverOptions, resolveReceiverOptions } from './options';
 import { ReceiveDeadline } from './receiveDeadline';
+import { StreamAdmission } from './streamAdmission';
 import { TRACE_SERVICE_DEFINITION } from './service';
 
 /**
@@ -23,6 +24,7 @@ export class OtlpGrpcReceiver extends ListeningReceiver {
   private readonly guard: RequestGuard;
   private readonly connections: ConnectionLimit;
   private readonly receiveDeadline?: ReceiveDeadline;
+  private readonly streamAdmission?: StreamAdmission;
   private server?: grpc.Server;
   private listener?: TcpListener;
 
@@ -34,16 +36,24 @@ export class OtlpGrpcReceiver extends ListeningReceiver {
     this.guard = new RequestGuard(this.options.guard);
     this.connections = new ConnectionLimit({ maxConnections: this.options.maxConnections, idleTimeoutMs: this.options.idleTimeoutMs, logger: this.log });
     if (this.options.receiveTimeoutMs > 0) this.receiveDeadline = new ReceiveDeadline(this.options.receiveTimeoutMs);
+    const admissions = this.options.guard.admissions ?? [];
+    if (admissions.length > 0) this.streamAdmission = new StreamAdmission(admissions);
   }
 
   /**
    * Requests in flight, accepted, and refused by reason (see RequestGuardStats;
-   * `receive_timeout`: cancelled before their message had arrived); a fresh snapshot each call.
+   * `receive_timeout`: cancelled before their message had arrived; an
+   * admission's reason also counts streams refused as they opened); a fresh snapshot each call.
    */
   stats(): RequestGuardStats {
     const stats = this.guard.stats();
     const cancelled = this.receiveDeadline?.stats().cancelled ?? 0;
-    return cancelled === 0 ? stats : { ...stats, refused: { ...stats.refused, receive_timeout: cancelled } };
+    const atOpen = this.streamAdmission?.refused() ?? {};
+    if (cancelled === 0 && Object.keys(atOpen).length === 0) return stats;
+    const refused: Record<string, number> = { ...stats.refused };
+    for (const [reason, n] of Object.entries(atOpen)) refused[reason] = (refused[reason] ?? 0) + n;
+    if (cancelled > 0) refused.receive_timeout = cancelled;
+    return { ...stats, refused };
   }
 
   /** Open and refused connections. */
@@ -70,7 +80,13 @@ export class OtlpGrpcReceiver extends ListeningReceiver {
     const onWindowIgnored = () => this.log.warn({ flowControlWindowBytes: this.options.flowControlWindowBytes }, 'grpc-js did not let the HTTP/2 window be raised; it stays 64 KiB');
     this.listener = await listenNoDelay(server, this.options.credentials, this.options.address, onError, this.options.flowControlWindowBytes, onWindowIgnored, {
       connections: this.connections,
-      onHttp2Server: this.receiveDeadline ? (h2) => this.receiveDeadline?.attach(h2) : undefined,
+      onHttp2Server:
+        this.receiveDeadline || this.streamAdmission
+          ? (h2) => {
+              this.streamAdmission?.attach(h2);
+              this.receiveDeadline?.attach(h2);
+            }
+          : undefined,
     });
     this.log.info({ address: this.options.address, port: this.listener.port }, 'OTLP/gRPC receiver listening');
     return this.listener.port;

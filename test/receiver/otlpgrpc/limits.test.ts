@@ -3,10 +3,12 @@
  * memory admission, processing deadline, connection settings.
  */
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
 import { afterEach, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { PipelineError } from '../../../src/errors';
 import type { TraceBatch, TracesConsumer } from '../../../src/pipeline/consumer';
+import { TRACE_EXPORT_PATH } from '../../../src/otlp/protos';
 import { MemoryLimiter } from '../../../src/receiver/limits/index';
 import { OtlpGrpcReceiver, STATUS_DETAILS_KEY, decodeRetryDelayMs } from '../../../src/receiver/otlpgrpc/index';
 import { grpcServerOptions } from '../../../src/receiver/otlpgrpc/limits';
@@ -98,6 +100,22 @@ describe('OtlpGrpcReceiver limits', () => {
     usedMiB = 50;
     memory.check();
     assert.equal((await client.export(request())).code, grpc.status.OK);
+    assert.deepEqual(receiver.stats().refused, { memory_limit: 1 });
+  });
+
+  it('while the memory limiter refuses, answers a request as it opens, before a byte of its message is sent', async () => {
+    const memory = new MemoryLimiter({ limitBytes: 100 * 2 ** 20, readMemory: () => 90 * 2 ** 20, retryAfterMs: 2_000, logger: silentLogger() });
+    memory.check();
+    const { receiver } = await start(heldStage(), { guard: { admissions: [memory] } });
+    const session = http2.connect(`http://127.0.0.1:${receiver.port}`);
+    cleanups.push(() => session.destroy());
+    const stream = session.request({ ':method': 'POST', ':path': TRACE_EXPORT_PATH, 'content-type': 'application/grpc', te: 'trailers' });
+    stream.on('error', () => undefined);
+    const headers = await new Promise<http2.IncomingHttpHeaders>((resolve) => stream.once('response', resolve));
+    assert.equal(headers['grpc-status'], String(grpc.status.UNAVAILABLE));
+    assert.match(String(headers['grpc-message']), /memory limit reached/);
+    assert.equal(decodeRetryDelayMs(Buffer.from(String(headers[STATUS_DETAILS_KEY]), 'base64')), 2_000);
+    await new Promise((resolve) => stream.once('close', resolve));
     assert.deepEqual(receiver.stats().refused, { memory_limit: 1 });
   });
 
