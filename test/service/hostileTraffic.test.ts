@@ -167,6 +167,12 @@ describe('an OTLP/JSON body bomb', () => {
     assert.ok(grownMiB < 2 * 3 * 16 + 16, `heap + external grew ${grownMiB.toFixed(0)} MiB for 3 x 16 MiB bodies`);
   });
 
+  it('refuses the million empty spans (3 MiB) that used to be taken at 554 MiB', async () => {
+    const [answer] = await postFromChild(h.service.httpPort!, 1_000_000, 1);
+    assert.equal(answer.status, 400);
+    assert.match(answer.message ?? '', /more than 500000 elements/);
+  });
+
   it('takes a heavy body within the element budget off the event loop, and converts it', async (t) => {
     const sending = postFromChild(h.service.httpPort!, 240_000, 1); // 480,000 elements: within the 500,000 budget
     const probe = healthProbe(h.service.adminPort);
