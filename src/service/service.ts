@@ -97,6 +97,11 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     idleTimeoutMs: config.limits.transport.idleTimeoutMs,
     logger,
   });
+  // grpc-js buffers a message whole before any admission: at the hard limit, uploads in progress are cancelled.
+  memory?.whenAtHardLimit(() => {
+    const cancelled = receiver.cancelReceiving();
+    if (cancelled > 0) logger.warn({ cancelled }, 'memory at the hard limit: cancelled OTLP/gRPC requests still being received');
+  });
   const httpLimits = { transport: config.limits.transport, guard: guardOptions(config.limits, memory, httpHandoff), memory };
   const httpReceiver = buildHttpReceiver(config.receiver, security, httpProcessor, httpLimits, config.shutdownGraceMs, logger);
   checkDescriptorBudget(config.limits.transport.maxConnections, httpReceiver ? 2 : 1, logger);

@@ -6,8 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import http2 from 'node:http2';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { TRACE_EXPORT_PATH } from '../../src/otlp/protos';
 import { encodeRequest, makeRequest } from '../helpers/otlpFixtures';
 import { startHarness, type Harness } from '../helpers/enricherHarness';
 import { rawClient, type RawClient } from '../helpers/rawGrpcClient';
@@ -64,6 +66,35 @@ describe('the memory limiter of the running service', () => {
     burst = undefined; // released; only the limiter's own collection can notice
     const tookMs = await waitFor('/readyz 200 again', async () => (await readyz(h.service.adminPort)) === 200, 15_000);
     t.diagnostic(`admitting again ${tookMs.toFixed(0)} ms after the memory was released`);
+    assert.equal((await raw.export(request)).code, grpc.status.OK);
+  });
+
+  it('cancels OTLP/gRPC uploads still arriving once memory reaches the hard limit, long before their receive deadline', async (t) => {
+    const session = http2.connect(`http://127.0.0.1:${h.service.grpcPort}`);
+    const part = Buffer.alloc(10 * MIB, 0x0a);
+    const prefix = Buffer.alloc(5);
+    prefix.writeUInt32BE(12 * MIB, 1); // 12 MiB declared, 10 MiB sent: never complete
+    const started = performance.now();
+    try {
+      const closed = Array.from({ length: 24 }, () => {
+        const stream = session.request({ ':method': 'POST', ':path': TRACE_EXPORT_PATH, 'content-type': 'application/grpc', te: 'trailers' });
+        stream.on('error', () => undefined);
+        stream.write(prefix);
+        stream.write(part);
+        stream.resume();
+        return new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode)));
+      });
+      const codes = await Promise.all(closed);
+      const tookMs = performance.now() - started;
+      const cancelled = codes.filter((c) => c === http2.constants.NGHTTP2_CANCEL).length;
+      t.diagnostic(`240 MiB of unfinished uploads ended after ${tookMs.toFixed(0)} ms: ${cancelled} cancelled mid-message, ${codes.length - cancelled} refused as they opened`);
+      assert.ok(cancelled > 0, 'uploads already arriving are cancelled');
+      assert.ok(codes.every((c) => c === http2.constants.NGHTTP2_CANCEL || c === http2.constants.NGHTTP2_NO_ERROR));
+      assert.ok(tookMs < 10_000, 'well before the 15 s receive deadline');
+    } finally {
+      session.destroy();
+    }
+    await waitFor('/readyz 200 again', async () => (await readyz(h.service.adminPort)) === 200, 15_000);
     assert.equal((await raw.export(request)).code, grpc.status.OK);
   });
 });

@@ -100,6 +100,7 @@ export class MemoryLimiter implements Lifecycle {
   #incomingAtReading = 0;
   #episodes = 0;
   #lastSoftGc = -Infinity;
+  readonly #atHardLimit: Array<() => void> = [];
 
   /** Throws on invalid options, naming each problem. */
   constructor(options: MemoryLimiterOptions) {
@@ -146,6 +147,7 @@ export class MemoryLimiter implements Lifecycle {
       this.#gc();
       this.#read_();
     }
+    if (this.#used >= this.#limit) for (const listener of this.#atHardLimit) listener();
     const overRss = this.#rssLimit > 0 && this.#rss >= this.#rssLimit;
     const refusing = this.#used >= this.#soft || overRss;
     if (refusing === this.#refusing) return;
@@ -158,6 +160,15 @@ export class MemoryLimiter implements Lifecycle {
     } else {
       this.#log.info(facts, 'memory back below the soft limit: accepting requests again');
     }
+  }
+
+  /**
+   * Calls `listener` on every check that still finds memory at or above the
+   * hard limit after collecting, e.g. to cancel uploads in progress that the
+   * limiter cannot see byte by byte (OTLP/gRPC).
+   */
+  whenAtHardLimit(listener: () => void): void {
+    this.#atHardLimit.push(listener);
   }
 
   /** True while requests are refused. */

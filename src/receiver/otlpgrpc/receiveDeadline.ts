@@ -4,6 +4,8 @@ import http2 from 'node:http2';
 export interface ReceiveDeadlineStats {
   /** Requests cancelled because their message had not fully arrived in time. */
   readonly cancelled: number;
+  /** Requests cancelled mid-message by `cancelReceiving` (the memory limit). */
+  readonly cancelledForMemory: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export class ReceiveDeadline {
   readonly #generations: WeakRef<http2.ServerHttp2Stream>[][];
   #timer: NodeJS.Timeout | undefined;
   #cancelled = 0;
+  #cancelledForMemory = 0;
 
   /** `timeoutMs` > 0. */
   constructor(timeoutMs: number) {
@@ -52,20 +55,36 @@ export class ReceiveDeadline {
   }
 
   stats(): ReceiveDeadlineStats {
-    return { cancelled: this.#cancelled };
+    return { cancelled: this.#cancelled, cancelledForMemory: this.#cancelledForMemory };
+  }
+
+  /**
+   * Cancels every stream still receiving its message now, whatever its age:
+   * the memory limit was reached and what they hold is the memory to give
+   * back. Their clients retry (CANCELLED is retryable in OTLP). Returns how many.
+   */
+  cancelReceiving(): number {
+    let cancelled = 0;
+    for (const generation of this.#generations) {
+      for (const ref of generation) if (cancelIfReceiving(ref.deref())) cancelled++;
+    }
+    this.#cancelledForMemory += cancelled;
+    return cancelled;
   }
 
   #tick(): void {
     // The oldest generation opened at least `timeoutMs` ago (generations * tick > timeout).
     const due = this.#generations.shift() ?? [];
     this.#generations.push([]);
-    for (const ref of due) {
-      const stream = ref.deref();
-      if (!stream || stream.destroyed || stream.closed) continue;
-      // remoteClose: the client half-closed, i.e. the whole request arrived.
-      if (stream.state?.remoteClose) continue;
-      this.#cancelled++;
-      stream.close(http2.constants.NGHTTP2_CANCEL);
-    }
+    for (const ref of due) if (cancelIfReceiving(ref.deref())) this.#cancelled++;
   }
+}
+
+/** Cancels `stream` if its request has not fully arrived; true when it did. */
+function cancelIfReceiving(stream: http2.ServerHttp2Stream | undefined): boolean {
+  if (!stream || stream.destroyed || stream.closed) return false;
+  // remoteClose: the client half-closed, i.e. the whole request arrived.
+  if (stream.state?.remoteClose) return false;
+  stream.close(http2.constants.NGHTTP2_CANCEL);
+  return true;
 }

@@ -49,11 +49,22 @@ export class OtlpGrpcReceiver extends ListeningReceiver {
     const stats = this.guard.stats();
     const cancelled = this.receiveDeadline?.stats().cancelled ?? 0;
     const atOpen = this.streamAdmission?.refused() ?? {};
-    if (cancelled === 0 && Object.keys(atOpen).length === 0) return stats;
+    if (cancelled === 0 && Object.keys(atOpen).length === 0 && !this.receiveDeadline?.stats().cancelledForMemory) return stats;
     const refused: Record<string, number> = { ...stats.refused };
     for (const [reason, n] of Object.entries(atOpen)) refused[reason] = (refused[reason] ?? 0) + n;
     if (cancelled > 0) refused.receive_timeout = cancelled;
+    const forMemory = this.receiveDeadline?.stats().cancelledForMemory ?? 0;
+    if (forMemory > 0) refused.memory_limit = (refused.memory_limit ?? 0) + forMemory;
     return { ...stats, refused };
+  }
+
+  /**
+   * Cancels every request still receiving its message (the memory limit was
+   * reached); returns how many. Needs the receive deadline (its streams are
+   * the ones watched); 0 without it.
+   */
+  cancelReceiving(): number {
+    return this.receiveDeadline?.cancelReceiving() ?? 0;
   }
 
   /** Open and refused connections. */

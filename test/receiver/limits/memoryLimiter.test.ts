@@ -69,6 +69,19 @@ describe('MemoryLimiter', () => {
     assert.equal(collections, 3, 'at the hard limit on every check');
   });
 
+  it('tells its listeners on every check that still finds memory at the hard limit after collecting', () => {
+    const { memory, limiter: l } = limiter({ limitMiB: 100 });
+    let calls = 0;
+    l.whenAtHardLimit(() => calls++);
+    memory.used = 99;
+    l.check();
+    assert.equal(calls, 0, 'between the soft and the hard limit: refusing new requests is enough');
+    memory.used = 100;
+    l.check();
+    l.check();
+    assert.equal(calls, 2);
+  });
+
   it('reads again after collecting: memory released by requests that went away ends the refusal at once', () => {
     const { memory, limiter: l } = limiter({ limitMiB: 100, gc: () => (memory.used = 30) });
     memory.used = 120;
