@@ -1,3 +1,4 @@
+import type http2 from 'node:http2';
 import type net from 'node:net';
 import type { Logger } from '../telemetry/logger';
 
@@ -59,20 +60,42 @@ export class ConnectionLimit {
     if (problems.length > 0) throw new RangeError(`ConnectionLimit: invalid options: ${problems.join('; ')}`);
   }
 
-  /** Applies the cap and the idle timeout to `server`'s connections; call before it listens. */
-  apply(server: net.Server): void {
+  /**
+   * Applies the cap to `server`'s connections, and the idle timeout on their
+   * sockets unless `idleOnSockets` is false (HTTP/2: the session reads the
+   * socket natively, so socket activity timers never see its traffic; use
+   * `watchSessions` there). Call before it listens.
+   */
+  apply(server: net.Server, options: { readonly idleOnSockets?: boolean } = {}): void {
     if (this.#max > 0) server.maxConnections = this.#max;
     server.on('drop', () => this.#dropped());
+    const idleOnSockets = options.idleOnSockets ?? true;
     server.on('connection', (socket: net.Socket) => {
       this.#open++;
       socket.once('close', () => this.#open--);
-      if (this.#idleMs > 0) {
+      if (this.#idleMs > 0 && idleOnSockets) {
         socket.setTimeout(this.#idleMs);
         socket.once('timeout', () => {
           this.#idleClosed++;
           socket.destroy();
         });
       }
+    });
+  }
+
+  /**
+   * The idle timeout for HTTP/2: a session without a frame either way for
+   * `idleTimeoutMs` is closed gracefully (GOAWAY; streams in progress may
+   * finish). Node refreshes the session's timer on every frame, so nothing is
+   * added per request.
+   */
+  watchSessions(h2: http2.Http2Server | http2.Http2SecureServer): void {
+    if (this.#idleMs === 0) return;
+    h2.on('session', (session: http2.ServerHttp2Session) => {
+      session.setTimeout(this.#idleMs, () => {
+        this.#idleClosed++;
+        session.close();
+      });
     });
   }
 

@@ -38,7 +38,7 @@ export async function listenNoDelay(
   const { injector, applied } = injectorWithWindow(server, credentials, windowBytes, hooks.onHttp2Server);
   if (!applied && windowBytes !== undefined) onWindowIgnored?.();
   const tcp = net.createServer({ noDelay: true }, (socket) => injector.injectConnection(socket));
-  hooks.connections?.apply(tcp);
+  hooks.connections?.apply(tcp, { idleOnSockets: false }); // HTTP/2 idle: see ConnectionLimit.watchSessions
   try {
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);

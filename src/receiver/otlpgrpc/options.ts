@@ -46,9 +46,9 @@ export interface OtlpGrpcReceiverOptions {
   /** Connections open at once; more are closed on arrival. 0: no cap. Default 4096. */
   readonly maxConnections?: number;
   /**
-   * A connection without traffic for this long is closed, ms; also the
-   * default of `connection.maxConnectionIdleMs` (GOAWAY after that long without
-   * calls). 0: never. Default 300,000.
+   * A connection without a frame either way for this long is closed with
+   * GOAWAY, ms (`connection.maxConnectionIdleMs` is grpc-js's own, counting
+   * calls instead). 0: never. Default 300,000.
    */
   readonly idleTimeoutMs?: number;
 }
@@ -92,9 +92,7 @@ export function resolveReceiverOptions(options: OtlpGrpcReceiverOptions): Resolv
     maxConnections: options.maxConnections ?? TRANSPORT_DEFAULTS.maxConnections,
     idleTimeoutMs: options.idleTimeoutMs ?? TRANSPORT_DEFAULTS.idleTimeoutMs,
   };
-  if (resolved.idleTimeoutMs > 0 && resolved.connection.maxConnectionIdleMs === undefined) {
-    resolved.connection = Object.freeze({ ...resolved.connection, maxConnectionIdleMs: resolved.idleTimeoutMs });
-  }
+
   const problems: string[] = [];
   const match = HOST_PORT.exec(resolved.address ?? '');
   if (!match || Number(match[2]) > 65_535) problems.push(`address must be host:port, got ${JSON.stringify(options.address)}`);

@@ -91,13 +91,11 @@ export class OtlpGrpcReceiver extends ListeningReceiver {
     const onWindowIgnored = () => this.log.warn({ flowControlWindowBytes: this.options.flowControlWindowBytes }, 'grpc-js did not let the HTTP/2 window be raised; it stays 64 KiB');
     this.listener = await listenNoDelay(server, this.options.credentials, this.options.address, onError, this.options.flowControlWindowBytes, onWindowIgnored, {
       connections: this.connections,
-      onHttp2Server:
-        this.receiveDeadline || this.streamAdmission
-          ? (h2) => {
-              this.streamAdmission?.attach(h2);
-              this.receiveDeadline?.attach(h2);
-            }
-          : undefined,
+      onHttp2Server: (h2) => {
+        this.streamAdmission?.attach(h2);
+        this.receiveDeadline?.attach(h2);
+        this.connections.watchSessions(h2);
+      },
     });
     this.log.info({ address: this.options.address, port: this.listener.port }, 'OTLP/gRPC receiver listening');
     return this.listener.port;

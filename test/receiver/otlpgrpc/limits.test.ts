@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
+import net from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { PipelineError } from '../../../src/errors';
@@ -117,6 +118,29 @@ describe('OtlpGrpcReceiver limits', () => {
     assert.equal(decodeRetryDelayMs(Buffer.from(String(headers[STATUS_DETAILS_KEY]), 'base64')), 2_000);
     await new Promise((resolve) => stream.once('close', resolve));
     assert.deepEqual(receiver.stats().refused, { memory_limit: 1 });
+  });
+
+  it('closes connections without traffic after idleTimeoutMs (silent TCP, idle HTTP/2), never one in use', async () => {
+    const { receiver, client } = await start(heldStage(), { idleTimeoutMs: 600 });
+    const silent = net.connect(receiver.port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    const idle = http2.connect(`http://127.0.0.1:${receiver.port}`);
+    idle.on('error', () => undefined);
+    cleanups.push(() => {
+      silent.destroy();
+      idle.destroy();
+    });
+    const started = Date.now();
+    const silentClosed = new Promise((resolve) => silent.once('close', resolve).resume());
+    const idleClosed = new Promise((resolve) => idle.once('close', resolve));
+    // Meanwhile a client in use sends every 200 ms, for twice the idle timeout, on one connection.
+    for (let i = 0; i < 6; i++) {
+      await client.export(request(), { timeoutMs: 300 }); // held by the stage: the client's deadline ends each call
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await Promise.all([silentClosed, idleClosed]);
+    assert.ok(Date.now() - started >= 500);
+    assert.equal(receiver.connectionStats().idleClosed, 2, 'the silent and the idle connection; not the one in use');
   });
 
   it('answers DEADLINE_EXCEEDED to a request still being processed at requestTimeoutMs', async () => {
