@@ -40,6 +40,11 @@ export function readLimitsConfig(r: EnvReader, lookupBudgetMs: number): LimitsCo
   if (limitMib !== undefined && limitMib > 0 && spikeMib !== undefined && spikeMib >= limitMib) {
     r.fail('ENRICHER_MEMORY_SPIKE_MIB', `must be below ENRICHER_MEMORY_LIMIT_MIB (${limitMib})`, undefined);
   }
+  // A request waiting for Genesys or the queue sends nothing: an idle timeout shorter than its deadline would cut it.
+  const idleTimeoutMs = r.int('ENRICHER_OTLP_IDLE_TIMEOUT_MS', 300_000, 0, MAX_TIMER_MS);
+  if (idleTimeoutMs !== 0 && requestTimeoutMs !== 0 && idleTimeoutMs <= requestTimeoutMs) {
+    r.fail('ENRICHER_OTLP_IDLE_TIMEOUT_MS', `must exceed ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), or be 0 for no idle timeout`, undefined);
+  }
   return {
     maxConcurrentRequests: r.int('ENRICHER_OTLP_GRPC_MAX_CONCURRENT_REQUESTS', 256, 0, 1_000_000),
     requestTimeoutMs,
@@ -59,7 +64,7 @@ export function readLimitsConfig(r: EnvReader, lookupBudgetMs: number): LimitsCo
     transport: {
       receiveTimeoutMs: r.int('ENRICHER_OTLP_RECEIVE_TIMEOUT_MS', 15_000, 0, 3_600_000),
       maxConnections: r.int('ENRICHER_OTLP_MAX_CONNECTIONS', 4096, 0, 1_000_000),
-      idleTimeoutMs: r.int('ENRICHER_OTLP_IDLE_TIMEOUT_MS', 300_000, 0, MAX_TIMER_MS),
+      idleTimeoutMs,
       maxJsonElements: r.int('ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS', 500_000, 1, 100_000_000),
     },
   };

@@ -254,6 +254,13 @@ describe('configuration of receiver limits, the memory limiter and the Genesys c
     assert.equal(configFromEnv({ ENRICHER_LOOKUP_BUDGET_MS: '60000', ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS: '0' }).limits.requestTimeoutMs, 0, '0: no deadline');
   });
 
+  it('wants the idle timeout above the request deadline, since a request waiting for Genesys sends nothing', () => {
+    const err = catchConfigError({ ENRICHER_OTLP_IDLE_TIMEOUT_MS: '30000' });
+    assert.deepEqual(err.problems.map((p) => p.key), ['ENRICHER_OTLP_IDLE_TIMEOUT_MS']);
+    assert.match(err.message, /must exceed ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS \(30000\)/);
+    assert.equal(configFromEnv({ ENRICHER_OTLP_IDLE_TIMEOUT_MS: '0', ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS: '60000' }).limits.transport.idleTimeoutMs, 0, '0: none');
+  });
+
   it('holds requests for backpressure 1 s by default, and never as long as the request deadline', () => {
     assert.equal(configFromEnv({}).export.backpressureMs, 1000);
     assert.equal(configFromEnv({ ENRICHER_EXPORT_BACKPRESSURE_MS: '0' }).export.backpressureMs, 0);
