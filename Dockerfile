@@ -9,7 +9,8 @@
 # A YAML configuration file instead (environment variables still override it):
 #   docker run -v "$PWD/enricher.yaml:/etc/enricher/enricher.yaml:ro" \
 #     -e ENRICHER_CONFIG=/etc/enricher/enricher.yaml genesys-otel-enricher
-# The image's ENRICHER_ADMIN_ADDRESS (below) overrides admin.address of a file, so the HEALTHCHECK holds.
+# The image's ENRICHER_ADMIN_ADDRESS (below) overrides admin.address of a file, so the HEALTHCHECK holds;
+# its ENRICHER_OTLP_GRPC_ADDRESS / ENRICHER_OTLP_HTTP_ADDRESS likewise override the receivers' addresses.
 # docker-compose.yml beside this file runs the whole demo topology.
 
 # Node.js 24 (LTS). package.json "engines" says what runs it: >=20.6 (the tests run on 20 too).
@@ -36,10 +37,14 @@ COPY --from=build /app/dist ./dist
 # src/otlp/protos.ts looks for proto/ two levels above dist/src/otlp, i.e. /app/proto.
 COPY proto ./proto
 
-# Inside a container the receivers and the admin/health server must listen beyond loopback for
-# probes and port publishing; the host-side binding (docker-compose.yml) decides who can reach them.
-ENV ENRICHER_OTLP_GRPC_ADDRESS=0.0.0.0:4317 ENRICHER_OTLP_HTTP_ADDRESS=0.0.0.0:4318
-ENV ENRICHER_ADMIN_ADDRESS=0.0.0.0:8081
+# Inside a container the admin/health server and the receivers must listen beyond loopback
+# for probes and port publishing (the service itself defaults to 127.0.0.1, as the Collector);
+# the host-side binding (docker-compose.yml) decides who can reach them. Without
+# ENRICHER_RECEIVER_BEARER_TOKEN or mTLS the service warns at start-up that anyone who
+# reaches 4317/4318 may send spans.
+ENV ENRICHER_ADMIN_ADDRESS=0.0.0.0:8081 \
+    ENRICHER_OTLP_GRPC_ADDRESS=0.0.0.0:4317 \
+    ENRICHER_OTLP_HTTP_ADDRESS=0.0.0.0:4318
 
 # /app belongs to root and stays read-only for the service. What it writes lives under
 # /var/lib/genesys-otel-enricher, owned by the node user, declared a volume so it outlives the

@@ -101,7 +101,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): {
   if (retryMaxIntervalMs < retryInitialMs)
     r.fail('ENRICHER_EXPORT_RETRY_MAX_INTERVAL_MS', `must not be below ENRICHER_EXPORT_RETRY_INITIAL_MS (${retryInitialMs})`, undefined);
 
-  const grpcAddress = r.address('ENRICHER_OTLP_GRPC_ADDRESS', '0.0.0.0:4317');
+  const grpcAddress = r.address('ENRICHER_OTLP_GRPC_ADDRESS', '127.0.0.1:4317');
   const httpAddress = httpAddressOf(r);
 
   const lookupBudgetMs = r.int('ENRICHER_LOOKUP_BUDGET_MS', 200, 0, 60_000);
@@ -254,7 +254,7 @@ function deepFreeze<T>(o: T): T {
 /** ENRICHER_OTLP_HTTP_ADDRESS: host:port, or `off` to run without the OTLP/HTTP receiver. */
 function httpAddressOf(r: EnvReader): string | undefined {
   if (r.string('ENRICHER_OTLP_HTTP_ADDRESS')?.toLowerCase() === 'off') return undefined;
-  return r.address('ENRICHER_OTLP_HTTP_ADDRESS', '0.0.0.0:4318');
+  return r.address('ENRICHER_OTLP_HTTP_ADDRESS', '127.0.0.1:4318');
 }
 
 /** ENRICHER_OTLP_HTTP_CORS_ALLOWED_ORIGINS: comma-separated origins or `*`. */

@@ -58,10 +58,15 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'receivers.otlp.tls.key_file', env: 'ENRICHER_TLS_KEY_FILE', kind: 'string' },
   { path: 'receivers.otlp.tls.client_ca_file', env: 'ENRICHER_TLS_CLIENT_CA_FILE', kind: 'string' },
   { path: 'receivers.otlp.auth.bearer_token', env: 'ENRICHER_RECEIVER_BEARER_TOKEN', kind: 'string', secret: true },
+  { path: 'receivers.otlp.receive_timeout_ms', env: 'ENRICHER_OTLP_RECEIVE_TIMEOUT_MS', kind: 'integer' },
+  { path: 'receivers.otlp.max_connections', env: 'ENRICHER_OTLP_MAX_CONNECTIONS', kind: 'integer' },
+  { path: 'receivers.otlp.idle_timeout_ms', env: 'ENRICHER_OTLP_IDLE_TIMEOUT_MS', kind: 'integer' },
+  { path: 'receivers.otlp.http.json_max_elements', env: 'ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS', kind: 'integer' },
 
   { path: 'memory_limiter.limit_mib', env: 'ENRICHER_MEMORY_LIMIT_MIB', kind: 'integer' },
   { path: 'memory_limiter.spike_limit_mib', env: 'ENRICHER_MEMORY_SPIKE_MIB', kind: 'integer' },
   { path: 'memory_limiter.check_interval_ms', env: 'ENRICHER_MEMORY_CHECK_INTERVAL_MS', kind: 'integer' },
+  { path: 'memory_limiter.rss_limit_mib', env: 'ENRICHER_MEMORY_RSS_LIMIT_MIB', kind: 'integer' },
 
   { path: 'enrichment.source_attribute', env: 'ENRICHER_SOURCE_ATTRIBUTE', kind: 'string' },
   { path: 'enrichment.lookup_budget_ms', env: 'ENRICHER_LOOKUP_BUDGET_MS', kind: 'integer' },

@@ -18,6 +18,11 @@ export const LIMITS_ENV_VARS = [
   'ENRICHER_MEMORY_CHECK_INTERVAL_MS',
   'ENRICHER_GENESYS_BREAKER_FAILURES',
   'ENRICHER_GENESYS_BREAKER_COOLDOWN_MS',
+  'ENRICHER_OTLP_RECEIVE_TIMEOUT_MS',
+  'ENRICHER_OTLP_MAX_CONNECTIONS',
+  'ENRICHER_OTLP_IDLE_TIMEOUT_MS',
+  'ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS',
+  'ENRICHER_MEMORY_RSS_LIMIT_MIB',
 ] as const;
 
 /**
@@ -35,6 +40,11 @@ export function readLimitsConfig(r: EnvReader, lookupBudgetMs: number): LimitsCo
   if (limitMib !== undefined && limitMib > 0 && spikeMib !== undefined && spikeMib >= limitMib) {
     r.fail('ENRICHER_MEMORY_SPIKE_MIB', `must be below ENRICHER_MEMORY_LIMIT_MIB (${limitMib})`, undefined);
   }
+  // A request waiting for Genesys or the queue sends nothing: an idle timeout shorter than its deadline would cut it.
+  const idleTimeoutMs = r.int('ENRICHER_OTLP_IDLE_TIMEOUT_MS', 300_000, 0, MAX_TIMER_MS);
+  if (idleTimeoutMs !== 0 && requestTimeoutMs !== 0 && idleTimeoutMs <= requestTimeoutMs) {
+    r.fail('ENRICHER_OTLP_IDLE_TIMEOUT_MS', `must exceed ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), or be 0 for no idle timeout`, undefined);
+  }
   return {
     maxConcurrentRequests: r.int('ENRICHER_OTLP_GRPC_MAX_CONCURRENT_REQUESTS', 256, 0, 1_000_000),
     requestTimeoutMs,
@@ -49,6 +59,13 @@ export function readLimitsConfig(r: EnvReader, lookupBudgetMs: number): LimitsCo
       limitBytes: limitMib === undefined ? undefined : limitMib * MIB,
       spikeBytes: spikeMib === undefined ? undefined : spikeMib * MIB,
       checkIntervalMs: r.int('ENRICHER_MEMORY_CHECK_INTERVAL_MS', 1000, 10, 60_000),
+      rssLimitBytes: optionalMib(r, 'ENRICHER_MEMORY_RSS_LIMIT_MIB'),
+    },
+    transport: {
+      receiveTimeoutMs: r.int('ENRICHER_OTLP_RECEIVE_TIMEOUT_MS', 15_000, 0, 3_600_000),
+      maxConnections: r.int('ENRICHER_OTLP_MAX_CONNECTIONS', 4096, 0, 1_000_000),
+      idleTimeoutMs,
+      maxJsonElements: r.int('ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS', 500_000, 1, 100_000_000),
     },
   };
 }
@@ -59,6 +76,12 @@ export function readBreakerConfig(r: EnvReader): BreakerConfig {
     failures: r.int('ENRICHER_GENESYS_BREAKER_FAILURES', 5, 0, 1000),
     cooldownMs: r.int('ENRICHER_GENESYS_BREAKER_COOLDOWN_MS', 30_000, 1, 3_600_000),
   };
+}
+
+// MiB as bytes, or undefined when unset.
+function optionalMib(r: EnvReader, key: string): number | undefined {
+  const mib = optionalInt(r, key, 0, 1_048_576);
+  return mib === undefined ? undefined : mib * MIB;
 }
 
 // An integer within [min, max], or undefined when unset (its default belongs to the component).

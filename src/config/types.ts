@@ -25,7 +25,7 @@ export interface GenesysConfig {
 }
 
 export interface ReceiverConfig {
-  /** OTLP/gRPC listen address, host:port. Default 0.0.0.0:4317. */
+  /** OTLP/gRPC listen address, host:port. Default 127.0.0.1:4317. */
   readonly grpcAddress: string;
   /**
    * HTTP/2 receive window (per stream and per connection) of the OTLP/gRPC
@@ -34,7 +34,7 @@ export interface ReceiverConfig {
   readonly grpcFlowControlWindowBytes?: number;
   /** Largest accepted request after decompression, bytes. Default 16 MiB. */
   readonly maxRecvMessageBytes: number;
-  /** OTLP/HTTP listen address, host:port; undefined when turned off (`off`). Default 0.0.0.0:4318. */
+  /** OTLP/HTTP listen address, host:port; undefined when turned off (`off`). Default 127.0.0.1:4318. */
   readonly httpAddress?: string;
   /** Largest accepted OTLP/HTTP body, on the wire and after gzip decompression, bytes. Default 16 MiB. */
   readonly httpMaxBodyBytes: number;
@@ -197,7 +197,7 @@ export interface LimitsConfig {
   };
   readonly memory: {
     /**
-     * Hard memory limit (RSS), bytes. 0 turns the limiter off; undefined: 80% of
+     * Hard limit on reclaimable memory (heap + external), bytes. 0 turns the limiter off; undefined: 80% of
      * the container's memory limit when there is one, else off.
      */
     readonly limitBytes?: number;
@@ -205,6 +205,22 @@ export interface LimitsConfig {
     readonly spikeBytes?: number;
     /** How often memory is read, ms. Default 1000. */
     readonly checkIntervalMs: number;
+    /**
+     * RSS backstop, bytes: refusing whatever the heap says. 0: off; undefined:
+     * 95% of the container's memory limit when there is one, else off.
+     */
+    readonly rssLimitBytes?: number;
+  };
+  /** Both receivers' transport limits (ENRICHER_OTLP_RECEIVE_TIMEOUT_MS ... ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS). */
+  readonly transport: {
+    /** A request must have fully arrived within this, ms; 0: no deadline. Default 15 s. */
+    readonly receiveTimeoutMs: number;
+    /** Connections per receiver; 0: no cap. Default 4096. */
+    readonly maxConnections: number;
+    /** A connection without traffic is closed after this, ms; 0: never. Default 5 min. */
+    readonly idleTimeoutMs: number;
+    /** Elements one OTLP/JSON request may hold. Default 500,000. */
+    readonly maxJsonElements: number;
   };
 }
 

@@ -10,7 +10,8 @@ const MIB = 1024 * 1024;
  * unset outside a memory-limited container.
  */
 export function buildMemoryLimiter(config: LimitsConfig['memory'], logger: Logger, readMemory?: () => number): MemoryLimiter | undefined {
-  const limitBytes = config.limitBytes ?? containerMemoryLimitBytes(process.constrainedMemory?.(), totalmem());
+  const constrained = process.constrainedMemory?.();
+  const limitBytes = config.limitBytes ?? containerMemoryLimitBytes(constrained, totalmem());
   if (!limitBytes) {
     logger.info('memory limiter off (ENRICHER_MEMORY_LIMIT_MIB unset outside a memory-limited container, or 0)');
     return undefined;
@@ -18,13 +19,28 @@ export function buildMemoryLimiter(config: LimitsConfig['memory'], logger: Logge
   if (config.spikeBytes !== undefined && config.spikeBytes >= limitBytes) {
     throw new Error(`ENRICHER_MEMORY_SPIKE_MIB (${config.spikeBytes / MIB}) must be below the memory limit (${Math.floor(limitBytes / MIB)} MiB)`);
   }
-  const limiter = new MemoryLimiter({ limitBytes, spikeBytes: config.spikeBytes, checkIntervalMs: config.checkIntervalMs, readMemory, logger });
+  const rssLimitBytes = config.rssLimitBytes ?? containerRssBackstopBytes(constrained, totalmem());
+  const limiter = new MemoryLimiter({ limitBytes, spikeBytes: config.spikeBytes, checkIntervalMs: config.checkIntervalMs, rssLimitBytes, readMemory, logger });
   const { softLimitBytes } = limiter.stats();
   logger.info(
-    { limitMiB: Math.floor(limitBytes / MIB), softLimitMiB: Math.floor(softLimitBytes / MIB), from: config.limitBytes === undefined ? 'container' : 'ENRICHER_MEMORY_LIMIT_MIB' },
+    {
+      limitMiB: Math.floor(limitBytes / MIB),
+      softLimitMiB: Math.floor(softLimitBytes / MIB),
+      rssLimitMiB: Math.floor(rssLimitBytes / MIB),
+      from: config.limitBytes === undefined ? 'container' : 'ENRICHER_MEMORY_LIMIT_MIB',
+    },
     'memory limiter on',
   );
   return limiter;
+}
+
+/**
+ * The RSS backstop when none is configured: 95% of the container's memory
+ * limit (the kernel's OOM killer acts at 100%), 0 (off) outside a container.
+ */
+export function containerRssBackstopBytes(constrainedBytes: number | undefined, totalBytes: number): number {
+  if (constrainedBytes === undefined || !(constrainedBytes > 0) || constrainedBytes >= totalBytes) return 0;
+  return Math.floor(constrainedBytes * 0.95);
 }
 
 /** What each receiver's RequestGuard applies: the configured cap and deadline, the memory limiter, its hand-off tap. */

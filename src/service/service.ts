@@ -13,7 +13,7 @@ import { ALL_ENRICHMENT_KEYS, EnrichmentProcessor } from '../processor/enrich/in
 import { OtlpGrpcReceiver } from '../receiver/otlpgrpc/index';
 import { BufferPool } from '../pipeline/bufferPool';
 import type { TraceBatch, TracesConsumer } from '../pipeline/consumer';
-import { GuardedConsumer, HandoffTap, RequestGuard } from '../receiver/limits/index';
+import { HandoffTap } from '../receiver/limits/index';
 import { buildMemoryLimiter, guardOptions } from './limits';
 import { buildMetrics } from './metrics';
 import type { Logger } from '../telemetry/logger';
@@ -26,14 +26,14 @@ import { buildDirectory } from './directory';
 import { buildFleet, fleetLimiter } from './fleet';
 import { buildExporter, holdOptions } from './exporter';
 import { resolveGenesysTarget } from './genesysTarget';
-import { buildHttpReceiver, receiverSecurity } from './receivers';
+import { buildHttpReceiver, checkDescriptorBudget, receiverSecurity } from './receivers';
 import { listenAs } from './listenErrors';
 
 export interface ServiceDeps {
   logger: Logger;
   /** Where the debug exporter prints; default stdout. */
   debugOutput?: Writable;
-  /** What the memory limiter reads, bytes; default the process's RSS. For tests. */
+  /** What the memory limiter reads, bytes; default the process's heap in use plus external memory. For tests. */
   readMemory?: () => number;
   /** What `/metrics` serves, given this process's registry; default the registry itself (a cluster worker serves all workers'). */
   metricsSource?: (local: MetricsRegistry) => MetricsSource;
@@ -108,7 +108,6 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
   const httpHandoff = new HandoffTap({ next: exporter });
   const httpProcessor = enrichInto(httpHandoff);
   resumeHeld = (bytes) => processor.resume(bytes);
-  const httpGuard = new RequestGuard(guardOptions(config.limits, memory, httpHandoff));
   const security = receiverSecurity(config.receiver, logger);
   const receiver = new OtlpGrpcReceiver({
     address: config.receiver.grpcAddress,
@@ -119,14 +118,24 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<R
     interceptors: security.grpcInterceptors,
     guard: guardOptions(config.limits, memory, grpcHandoff),
     connection: config.limits.connection,
+    receiveTimeoutMs: config.limits.transport.receiveTimeoutMs,
+    maxConnections: config.limits.transport.maxConnections,
+    idleTimeoutMs: config.limits.transport.idleTimeoutMs,
     logger,
   });
-  const httpReceiver = buildHttpReceiver(config.receiver, security, new GuardedConsumer({ guard: httpGuard, next: httpProcessor }), config.shutdownGraceMs, logger);
+  // grpc-js buffers a message whole before any admission: at the hard limit, uploads in progress are cancelled.
+  memory?.whenAtHardLimit(() => {
+    const cancelled = receiver.cancelReceiving();
+    if (cancelled > 0) logger.warn({ cancelled }, 'memory at the hard limit: cancelled OTLP/gRPC requests still being received');
+  });
+  const httpLimits = { transport: config.limits.transport, guard: guardOptions(config.limits, memory, httpHandoff), memory };
+  const httpReceiver = buildHttpReceiver(config.receiver, security, httpProcessor, httpLimits, config.shutdownGraceMs, logger);
+  checkDescriptorBudget(config.limits.transport.maxConnections, httpReceiver ? 2 : 1, logger);
   const runtime = new RuntimeMonitor();
   const metrics = buildMetrics({
     receivers: [
-      { transport: 'grpc', stats: () => receiver.stats(), spans: () => grpcHandoff.stats() },
-      ...(httpReceiver ? [{ transport: 'http', stats: () => httpGuard.stats(), spans: () => httpHandoff.stats() }] : []),
+      { transport: 'grpc', stats: () => receiver.stats(), spans: () => grpcHandoff.stats(), connections: () => receiver.connectionStats() },
+      ...(httpReceiver ? [{ transport: 'http', stats: () => httpReceiver.stats(), spans: () => httpHandoff.stats(), connections: () => httpReceiver.connectionStats() }] : []),
     ],
     exporter,
     exportConfig: config.export,

@@ -24,6 +24,8 @@ export interface ReceiverSource {
   stats(): { readonly inFlight: number; readonly accepted: number; readonly refused: Readonly<Record<string, number>> };
   /** The hand-off tap behind this receiver's processor: spans accepted and refused. */
   spans(): { readonly acceptedSpans: number; readonly refusedSpans: number };
+  /** Connections open now and refused at the receiver's cap (ConnectionLimit.stats()); absent: not reported. */
+  connections?(): { readonly open: number; readonly refused: number; readonly idleClosed: number };
 }
 
 /** The sending queue (QueuedExporter.stats()) and its bounds. */
@@ -74,7 +76,7 @@ export interface MetricSources {
   /** The bulk look-up duration histogram, seconds. */
   lookupDuration(): HistogramSnapshot;
   /** MemoryLimiter.stats(); undefined when the limiter is off. */
-  memoryLimiter(): { readonly refusing: boolean; readonly softLimitBytes: number; readonly limitBytes: number } | undefined;
+  memoryLimiter(): { readonly refusing: boolean; readonly softLimitBytes: number; readonly limitBytes: number; readonly rssLimitBytes?: number } | undefined;
   /** Process figures; default `process.memoryUsage()`, `process.cpuUsage()`. */
   process?(): ProcessFigures;
   /** GC pauses and event-loop delay (a RuntimeMonitor); without it those families have no samples. */
@@ -132,9 +134,27 @@ function declareReceiverMetrics(registry: MetricsRegistry, receivers: readonly R
     })
     .add({
       name: 'enricher_receiver_refused_requests_total',
-      help: 'Export requests refused, by reason: memory_limit, concurrency_limit, deadline_exceeded, invalid_argument (malformed), queue_full, shutting_down, unavailable, internal.',
+      help: 'Export requests refused, by reason: memory_limit, concurrency_limit, deadline_exceeded, receive_timeout (body not arrived in time), too_large, aborted (client went away), invalid_argument (malformed), queue_full, shutting_down, unavailable, internal.',
       type: 'counter',
       collect: () => receivers.flatMap((r) => Object.entries(r.stats().refused).map(([reason, n]) => sample(n, { transport: r.transport, reason }))),
+    })
+    .add({
+      name: 'enricher_receiver_open_connections',
+      help: 'Connections open to the receiver now (capped by ENRICHER_OTLP_MAX_CONNECTIONS).',
+      type: 'gauge',
+      collect: () => receivers.flatMap((r) => (r.connections ? [sample(r.connections().open, { transport: r.transport })] : [])),
+    })
+    .add({
+      name: 'enricher_receiver_refused_connections_total',
+      help: 'Connections closed on arrival because the receiver had ENRICHER_OTLP_MAX_CONNECTIONS open.',
+      type: 'counter',
+      collect: () => receivers.flatMap((r) => (r.connections ? [sample(r.connections().refused, { transport: r.transport })] : [])),
+    })
+    .add({
+      name: 'enricher_receiver_idle_closed_connections_total',
+      help: 'Connections closed after ENRICHER_OTLP_IDLE_TIMEOUT_MS without traffic.',
+      type: 'counter',
+      collect: () => receivers.flatMap((r) => (r.connections ? [sample(r.connections().idleClosed, { transport: r.transport })] : [])),
     })
     .add({
       name: 'enricher_receiver_requests_in_flight',
@@ -292,11 +312,13 @@ function declareProcessMetrics(registry: MetricsRegistry, sources: MetricSources
     })
     .add({
       name: 'enricher_memory_limit_bytes',
-      help: 'The memory limiter\'s limits (RSS), by kind: soft (refusing starts) and hard; absent when the limiter is off.',
+      help: 'The memory limiter\'s limits, by kind: soft (refusing starts) and hard on heap + external memory, rss (the RSS backstop, when on); absent when the limiter is off.',
       type: 'gauge',
       collect: () => {
         const m = sources.memoryLimiter();
-        return m ? [sample(m.softLimitBytes, { kind: 'soft' }), sample(m.limitBytes, { kind: 'hard' })] : [];
+        if (!m) return [];
+        const limits = [sample(m.softLimitBytes, { kind: 'soft' }), sample(m.limitBytes, { kind: 'hard' })];
+        return m.rssLimitBytes ? [...limits, sample(m.rssLimitBytes, { kind: 'rss' })] : limits;
       },
     })
     .add({ name: 'process_resident_memory_bytes', help: 'Resident set size, bytes.', type: 'gauge', collect: () => [sample(figures().rssBytes)] })

@@ -8,7 +8,7 @@ describe('configuration from environment variables', () => {
     const c = configFromEnv({});
     assert.equal(c.genesys.mode, 'embedded-simulator');
     assert.equal(c.genesys.region, 'mypurecloud.com');
-    assert.equal(c.receiver.grpcAddress, '0.0.0.0:4317');
+    assert.equal(c.receiver.grpcAddress, '127.0.0.1:4317', 'loopback unless configured, as the Collector');
     assert.equal(c.receiver.maxRecvMessageBytes, 16 * 1024 * 1024);
     assert.equal(c.export.endpoint, undefined, 'no endpoint selects the debug exporter');
     assert.equal(c.enrichment.sourceAttribute, 'external.user.id');
@@ -114,9 +114,9 @@ describe('configuration from environment variables', () => {
 });
 
 describe('configuration of OTLP/HTTP, TLS and authentication', () => {
-  it('listens for OTLP/HTTP on 0.0.0.0:4318 with a 16 MiB body limit, no CORS, no TLS, no token; exports with gzip', () => {
+  it('listens for OTLP/HTTP on 127.0.0.1:4318 with a 16 MiB body limit, no CORS, no TLS, no token; exports with gzip', () => {
     const c = configFromEnv({});
-    assert.equal(c.receiver.httpAddress, '0.0.0.0:4318');
+    assert.equal(c.receiver.httpAddress, '127.0.0.1:4318');
     assert.equal(c.receiver.httpMaxBodyBytes, 16 * 1024 * 1024);
     assert.deepEqual(c.receiver.corsAllowedOrigins, []);
     assert.equal(c.receiver.tls, undefined);
@@ -211,7 +211,12 @@ describe('configuration of receiver limits, the memory limiter and the Genesys c
       maxConnectionAgeMs: undefined,
       maxConnectionAgeGraceMs: undefined,
     });
-    assert.deepEqual({ ...c.limits.memory }, { limitBytes: undefined, spikeBytes: undefined, checkIntervalMs: 1000 });
+    assert.deepEqual({ ...c.limits.memory }, { limitBytes: undefined, spikeBytes: undefined, checkIntervalMs: 1000, rssLimitBytes: undefined });
+    assert.deepEqual(
+      { ...c.limits.transport },
+      { receiveTimeoutMs: 15_000, maxConnections: 4096, idleTimeoutMs: 300_000, maxJsonElements: 500_000 },
+      'a body must arrive within 15 s; 4096 connections per receiver, idle ones closed after 5 min',
+    );
     assert.deepEqual({ ...c.breaker }, { failures: 5, cooldownMs: 30_000 });
   });
 
@@ -229,6 +234,11 @@ describe('configuration of receiver limits, the memory limiter and the Genesys c
       ENRICHER_MEMORY_CHECK_INTERVAL_MS: '250',
       ENRICHER_GENESYS_BREAKER_FAILURES: '0',
       ENRICHER_GENESYS_BREAKER_COOLDOWN_MS: '5000',
+      ENRICHER_MEMORY_RSS_LIMIT_MIB: '900',
+      ENRICHER_OTLP_RECEIVE_TIMEOUT_MS: '0',
+      ENRICHER_OTLP_MAX_CONNECTIONS: '100',
+      ENRICHER_OTLP_IDLE_TIMEOUT_MS: '60000',
+      ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS: '1000',
     });
     assert.equal(c.limits.maxConcurrentRequests, 0);
     assert.equal(c.limits.requestTimeoutMs, 5000);
@@ -239,7 +249,8 @@ describe('configuration of receiver limits, the memory limiter and the Genesys c
       maxConnectionAgeMs: 600_000,
       maxConnectionAgeGraceMs: 30_000,
     });
-    assert.deepEqual({ ...c.limits.memory }, { limitBytes: 512 * 2 ** 20, spikeBytes: 64 * 2 ** 20, checkIntervalMs: 250 });
+    assert.deepEqual({ ...c.limits.memory }, { limitBytes: 512 * 2 ** 20, spikeBytes: 64 * 2 ** 20, checkIntervalMs: 250, rssLimitBytes: 900 * 2 ** 20 });
+    assert.deepEqual({ ...c.limits.transport }, { receiveTimeoutMs: 0, maxConnections: 100, idleTimeoutMs: 60_000, maxJsonElements: 1000 });
     assert.deepEqual({ ...c.breaker }, { failures: 0, cooldownMs: 5000 });
     assert.equal(configFromEnv({ ENRICHER_MEMORY_LIMIT_MIB: '0' }).limits.memory.limitBytes, 0, '0 turns the limiter off');
   });
@@ -263,6 +274,13 @@ describe('configuration of receiver limits, the memory limiter and the Genesys c
     ]);
     assert.match(err.message, /ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS: must exceed ENRICHER_LOOKUP_BUDGET_MS \(5000\)/);
     assert.equal(configFromEnv({ ENRICHER_LOOKUP_BUDGET_MS: '60000', ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS: '0' }).limits.requestTimeoutMs, 0, '0: no deadline');
+  });
+
+  it('wants the idle timeout above the request deadline, since a request waiting for Genesys sends nothing', () => {
+    const err = catchConfigError({ ENRICHER_OTLP_IDLE_TIMEOUT_MS: '30000' });
+    assert.deepEqual(err.problems.map((p) => p.key), ['ENRICHER_OTLP_IDLE_TIMEOUT_MS']);
+    assert.match(err.message, /must exceed ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS \(30000\)/);
+    assert.equal(configFromEnv({ ENRICHER_OTLP_IDLE_TIMEOUT_MS: '0', ENRICHER_OTLP_GRPC_REQUEST_TIMEOUT_MS: '60000' }).limits.transport.idleTimeoutMs, 0, '0: none');
   });
 
   it('holds requests for backpressure 1 s by default, and never as long as the request deadline', () => {

@@ -65,7 +65,7 @@ describe('otel-config/enricher.example.yaml', () => {
   it('is a valid configuration as it stands, with nothing set in the environment', () => {
     const { config, sources } = loadConfig({ env: {}, file: EXAMPLE });
     assert.equal(config.genesys.mode, 'embedded-simulator', 'secrets come from ${env:...:-} and are empty here');
-    assert.equal(config.receiver.grpcAddress, '0.0.0.0:4317');
+    assert.equal(config.receiver.grpcAddress, '127.0.0.1:4317');
     assert.equal(config.export.endpoint, 'http://jaeger:4317');
     assert.equal(config.selfTelemetry.enabled, false);
     assert.deepEqual(sources.fromEnvironment, []);

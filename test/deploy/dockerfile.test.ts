@@ -60,11 +60,14 @@ describe('Dockerfile', () => {
     assert.ok(last(runtime, 'USER').line < last(runtime, 'CMD').line);
   });
 
-  it('sets only variables the service reads, and opens the admin server to the container network', () => {
+  it('sets only variables the service reads, and opens the receivers and the admin server to the container network', () => {
     for (const key of Object.keys(runtimeEnv()).filter((k) => /^(ENRICHER|GENESYS)_/.test(k))) {
       assert.ok((ENV_VARS as readonly string[]).includes(key), `${key} is not in ENV_VARS`);
     }
     assert.equal(runtimeEnv().ENRICHER_ADMIN_ADDRESS, '0.0.0.0:8081');
+    // The service listens on loopback unless told otherwise; a published port needs 0.0.0.0 inside.
+    assert.equal(runtimeEnv().ENRICHER_OTLP_GRPC_ADDRESS, `0.0.0.0:${parseHostPort(DEFAULT_OTLP_GRPC_ADDRESS).port}`);
+    assert.equal(runtimeEnv().ENRICHER_OTLP_HTTP_ADDRESS, `0.0.0.0:${parseHostPort(DEFAULT_OTLP_HTTP_ADDRESS).port}`);
   });
 
   it('exposes the default OTLP/gRPC and OTLP/HTTP ports and the admin port', () => {

@@ -79,10 +79,12 @@ describe('self-telemetry configuration', () => {
   it("refuses an endpoint that is the enricher's own receiver, so it can never loop", () => {
     const defaulted = problemsOf({ ENRICHER_SELF_TELEMETRY: 'on' });
     assert.deepEqual(defaulted.map((p) => p.key), ['ENRICHER_SELF_TELEMETRY'], 'the default localhost:4317 is our own default receiver');
-    assert.match(defaulted[0]!.message, /the enricher's own receiver \(0\.0\.0\.0:4317\)/);
-    for (const endpoint of ['http://127.0.0.1:4317', 'localhost:4317', `http://${hostname()}:4317`]) {
+    assert.match(defaulted[0]!.message, /the enricher's own receiver \(127\.0\.0\.1:4317\)/);
+    for (const endpoint of ['http://127.0.0.1:4317', 'localhost:4317']) {
       assert.deepEqual(problemsOf({ ENRICHER_SELF_TELEMETRY: 'on', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).map((p) => p.key), ['OTEL_EXPORTER_OTLP_ENDPOINT'], endpoint);
     }
+    const wildcard = problemsOf({ ENRICHER_SELF_TELEMETRY: 'on', ENRICHER_OTLP_GRPC_ADDRESS: '0.0.0.0:4317', OTEL_EXPORTER_OTLP_ENDPOINT: `http://${hostname()}:4317` });
+    assert.deepEqual(wildcard.map((p) => p.key), ['OTEL_EXPORTER_OTLP_ENDPOINT'], 'the host name reaches a wildcard listener');
     const traces = problemsOf({ ENRICHER_SELF_TELEMETRY: 'on', ENRICHER_OTLP_GRPC_ADDRESS: '127.0.0.1:5317', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://localhost:5317' });
     assert.deepEqual(traces.map((p) => p.key), ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
     // Another port, or our receiver moved elsewhere: fine.

@@ -2,8 +2,7 @@
 export { MemoryLimiter } from './memoryLimiter';
 export type { MemoryLimiterOptions, MemoryLimiterStats } from './memoryLimiter';
 export { RequestGuard, REQUEST_GUARD_DEFAULTS } from './requestGuard';
-export type { Admission, HandoffWatch, RequestGuardOptions, RequestGuardStats } from './requestGuard';
+export type { Admission, HandoffWatch, RequestGuardOptions, RequestGuardStats, Slot } from './requestGuard';
 export { HandoffTap } from './handoffTap';
 export type { HandoffStats } from './handoffTap';
-export { GuardedConsumer } from './guardedConsumer';
-export { containerMemoryLimitBytes } from './memoryLimiter';
+export { containerMemoryLimitBytes, reclaimableMemory } from './memoryLimiter';

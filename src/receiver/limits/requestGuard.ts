@@ -8,6 +8,11 @@ export interface Admission {
   refusal(): PipelineError | undefined;
 }
 
+/** A request's place under the concurrency cap; `release()` is idempotent. */
+export interface Slot {
+  release(): void;
+}
+
 /** Hand-offs to the sending queue in progress (a HandoffTap). */
 export interface HandoffWatch {
   /** Settles once the hand-offs in progress now have settled; never rejects. */
@@ -86,17 +91,21 @@ export class RequestGuard {
   }
 
   /**
-   * Runs `work` (hand the request to the next stage) under the guard.
-   * Resolves when it succeeded; rejects with the PipelineError to answer
-   * with. Never lets a synchronous throw of `work` escape.
+   * Runs `work` (hand the request to the next stage) under the guard, in
+   * `slot` when the request was admitted already (see `admit`), else admitting
+   * it now. Resolves when it succeeded; rejects with the PipelineError to
+   * answer with. Never lets a synchronous throw of `work` escape.
    */
-  async run(work: () => Promise<void>): Promise<void> {
-    const refusal = this.#admit();
-    if (refusal) throw refusal;
-    this.#inFlight++;
+  async run(work: () => Promise<void>, slot?: Slot): Promise<void> {
+    // Without a slot (the gRPC path, per request) admission stays inline: no slot object is made.
+    if (!slot) {
+      const refusal = this.#admit();
+      if (refusal) throw refusal;
+      this.#inFlight++;
+    }
     const done = Promise.resolve()
       .then(work)
-      .finally(() => this.#inFlight--);
+      .finally(() => (slot ? slot.release() : this.#inFlight--));
     try {
       await this.#withinDeadline(done);
       this.#accepted++;
@@ -105,6 +114,30 @@ export class RequestGuard {
       this.#count(REFUSAL_REASON[error.code] ?? error.code);
       throw error;
     }
+  }
+
+  /**
+   * Admits one request (admissions, then the concurrency cap) and holds its
+   * place until the slot is released or passed to `run`; throws the refusal
+   * (counted). For a receiver that must admit before it reads the body.
+   */
+  admit(): Slot {
+    const refusal = this.#admit();
+    if (refusal) throw refusal;
+    this.#inFlight++;
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.#inFlight--;
+      },
+    };
+  }
+
+  /** Counts a request refused before `run` (e.g. its body could not be read), by reason. */
+  countRefused(reason: string): void {
+    this.#count(reason);
   }
 
   stats(): RequestGuardStats {

@@ -23,7 +23,8 @@ type Factory = (options: http2.ServerOptions | http2.SecureServerOptions, ...res
  * of this synchronous call only, node:http2's server factories are wrapped
  * to add the setting; the originals are restored before it returns.
  * `applied` is false when grpc-js created its server some other way (a
- * future version): the call still succeeds, with the default windows.
+ * future version): the call still succeeds, with the default windows (and
+ * without `onHttp2Server`).
  * The option is passed on to grpc-js as well, which honours it once it
  * supports it on servers (grpc/grpc-node#3058).
  */
@@ -31,8 +32,11 @@ export function injectorWithWindow(
   server: grpc.Server,
   credentials: grpc.ServerCredentials,
   windowBytes: number | undefined,
+  /** Called with the node:http2 server grpc-js creates, e.g. to watch its streams (see receiveDeadline.ts). */
+  onHttp2Server?: (h2: http2.Http2Server | http2.Http2SecureServer) => void,
 ): { injector: ReturnType<grpc.Server['createConnectionInjector']>; applied: boolean } {
-  if (windowBytes === undefined || windowBytes <= DEFAULT_FLOW_CONTROL_WINDOW) {
+  const widen = windowBytes !== undefined && windowBytes > DEFAULT_FLOW_CONTROL_WINDOW;
+  if (!widen && !onHttp2Server) {
     return { injector: server.createConnectionInjector(credentials), applied: windowBytes !== undefined };
   }
   const module = http2 as unknown as Record<'createServer' | 'createSecureServer', Factory>;
@@ -40,7 +44,13 @@ export function injectorWithWindow(
   let applied = false;
   const widened = (original: Factory): Factory => (options, ...rest) => {
     applied = true;
+    if (!widen) {
+      const plain = original.call(http2, options, ...rest);
+      onHttp2Server?.(plain);
+      return plain;
+    }
     const h2 = original.call(http2, { ...options, settings: { ...options?.settings, initialWindowSize: windowBytes } }, ...rest);
+    onHttp2Server?.(h2);
     h2.on('session', (session: http2.ServerHttp2Session) => {
       try {
         session.setLocalWindowSize(windowBytes);
@@ -53,7 +63,8 @@ export function injectorWithWindow(
   module.createServer = widened(originals.createServer);
   module.createSecureServer = widened(originals.createSecureServer);
   try {
-    return { injector: server.createConnectionInjector(credentials), applied };
+    const injector = server.createConnectionInjector(credentials);
+    return { injector, applied: widen ? applied : windowBytes !== undefined };
   } finally {
     module.createServer = originals.createServer;
     module.createSecureServer = originals.createSecureServer;

@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
+import type http2 from 'node:http2';
 import net from 'node:net';
 import { splitAddress } from '../../util/address';
+import type { ConnectionLimit } from '../connectionLimit';
 import { injectorWithWindow } from './flowControlWindow';
 
 /** A TCP listener feeding a grpc-js server. */
@@ -29,11 +31,14 @@ export async function listenNoDelay(
   windowBytes?: number,
   /** Called when grpc-js did not let the window be applied. */
   onWindowIgnored?: () => void,
+  /** Connection cap and idle timeout of the TCP listener, and a watch on grpc-js's HTTP/2 server. */
+  hooks: { readonly connections?: ConnectionLimit; readonly onHttp2Server?: (h2: http2.Http2Server | http2.Http2SecureServer) => void } = {},
 ): Promise<TcpListener> {
   const { host, port } = splitAddress(address);
-  const { injector, applied } = injectorWithWindow(server, credentials, windowBytes);
+  const { injector, applied } = injectorWithWindow(server, credentials, windowBytes, hooks.onHttp2Server);
   if (!applied && windowBytes !== undefined) onWindowIgnored?.();
   const tcp = net.createServer({ noDelay: true }, (socket) => injector.injectConnection(socket));
+  hooks.connections?.apply(tcp, { idleOnSockets: false }); // HTTP/2 idle: see ConnectionLimit.watchSessions
   try {
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);

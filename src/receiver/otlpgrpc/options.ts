@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { TracesConsumer } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
 import type { RequestGuardOptions } from '../limits/requestGuard';
+import { TRANSPORT_DEFAULTS } from '../connectionLimit';
 import { DEFAULT_FLOW_CONTROL_WINDOW, MAX_FLOW_CONTROL_WINDOW } from './flowControlWindow';
 import { type GrpcConnectionLimits, connectionLimitProblems } from './limits';
 
@@ -37,6 +38,19 @@ export interface OtlpGrpcReceiverOptions {
    * flowControlWindow.ts). Default: Node's and grpc-js's 64 KiB.
    */
   readonly flowControlWindowBytes?: number;
+  /**
+   * A request whose message has not fully arrived within this, ms, is
+   * cancelled (RST_STREAM) and its buffered bytes dropped. 0: none. Default 15,000.
+   */
+  readonly receiveTimeoutMs?: number;
+  /** Connections open at once; more are closed on arrival. 0: no cap. Default 4096. */
+  readonly maxConnections?: number;
+  /**
+   * A connection without a frame either way for this long is closed with
+   * GOAWAY, ms (`connection.maxConnectionIdleMs` is grpc-js's own, counting
+   * calls instead). 0: never. Default 300,000.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface ResolvedReceiverOptions {
@@ -49,6 +63,9 @@ export interface ResolvedReceiverOptions {
   readonly guard: RequestGuardOptions;
   readonly connection: GrpcConnectionLimits;
   readonly flowControlWindowBytes?: number;
+  readonly receiveTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly idleTimeoutMs: number;
 }
 
 /** Defaults of the optional receiver options (bytes, ms). */
@@ -71,7 +88,11 @@ export function resolveReceiverOptions(options: OtlpGrpcReceiverOptions): Resolv
     guard: options.guard ?? {},
     connection: Object.freeze({ ...options.connection }),
     flowControlWindowBytes: options.flowControlWindowBytes,
+    receiveTimeoutMs: options.receiveTimeoutMs ?? TRANSPORT_DEFAULTS.receiveTimeoutMs,
+    maxConnections: options.maxConnections ?? TRANSPORT_DEFAULTS.maxConnections,
+    idleTimeoutMs: options.idleTimeoutMs ?? TRANSPORT_DEFAULTS.idleTimeoutMs,
   };
+
   const problems: string[] = [];
   const match = HOST_PORT.exec(resolved.address ?? '');
   if (!match || Number(match[2]) > 65_535) problems.push(`address must be host:port, got ${JSON.stringify(options.address)}`);
@@ -86,6 +107,9 @@ export function resolveReceiverOptions(options: OtlpGrpcReceiverOptions): Resolv
   const window = resolved.flowControlWindowBytes;
   if (window !== undefined && (!Number.isSafeInteger(window) || window < DEFAULT_FLOW_CONTROL_WINDOW || window > MAX_FLOW_CONTROL_WINDOW)) {
     problems.push(`flowControlWindowBytes must be an integer from ${DEFAULT_FLOW_CONTROL_WINDOW} to ${MAX_FLOW_CONTROL_WINDOW}, got ${window}`);
+  }
+  if (!Number.isSafeInteger(resolved.receiveTimeoutMs) || resolved.receiveTimeoutMs < 0 || resolved.receiveTimeoutMs > 2 ** 31 - 1) {
+    problems.push(`receiveTimeoutMs must be an integer from 0 to 2^31-1, got ${resolved.receiveTimeoutMs}`);
   }
   if (problems.length > 0) throw new Error(`OtlpGrpcReceiver: invalid options: ${problems.join('; ')}`);
   return Object.freeze(resolved);

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { toPipelineError } from '../../errors';
+import { type PipelineError, toPipelineError } from '../../errors';
 import type { TracesConsumer } from '../../pipeline/consumer';
 import type { Logger } from '../../telemetry/logger';
 import type { BearerTokenAuth } from '../auth/index';
-import { BodyError, readBody } from './body';
+import type { RequestGuard, Slot } from '../limits/requestGuard';
+import { BodyError, type IncomingMemory, readBody } from './body';
 import { CorsPolicy } from './cors';
 import { type OtlpEncoding, encodingOf } from './encoding';
-import { otlpJsonToProtobuf } from './json/otlpJson';
+import type { JsonConverter } from './json/converter';
 import { type Failure, replyFailure, replySuccess } from './reply';
 import { toHttpRefusal } from './status';
 
@@ -24,6 +25,14 @@ export interface OtlpHttpHandlerOptions {
   readonly maxBodyBytes: number;
   readonly corsAllowedOrigins?: readonly string[];
   readonly auth?: BearerTokenAuth;
+  /** Admission, concurrency cap and deadline, applied before the body is read. */
+  readonly guard: RequestGuard;
+  /** Converts OTLP/JSON bodies, off the event loop. */
+  readonly json: JsonConverter;
+  /** The body must arrive within this, ms; 0: no deadline. */
+  readonly receiveTimeoutMs: number;
+  /** Counts body bytes against the memory limit as they arrive. */
+  readonly memory?: IncomingMemory;
 }
 
 const UNSUPPORTED_MEDIA: Failure = {
@@ -70,21 +79,65 @@ async function handle(options: OtlpHttpHandlerOptions, cors: CorsPolicy, req: In
     return replyFailure(res, replyIn, UNAUTHENTICATED);
   }
   if (!declared) return replyFailure(res, replyIn, UNSUPPORTED_MEDIA);
-  const body = await readBody(req, options.maxBodyBytes).catch((err: unknown) => err as Error);
-  if (body instanceof BodyError) return refuseBody(res, declared, body);
+  // Admitted (memory, concurrency cap) before a byte of the body is read.
+  let slot: Slot;
+  try {
+    slot = options.guard.admit();
+  } catch (err) {
+    res.setHeader('connection', 'close'); // the unread body is not waited for
+    return refuse(options, res, declared, toPipelineError(err));
+  }
+  const charged = { bytes: 0 };
+  try {
+    await receiveAndConsume(options, req, res, declared, slot, charged);
+  } finally {
+    slot.release();
+    options.memory?.releaseIncoming(charged.bytes);
+  }
+}
+
+async function receiveAndConsume(
+  options: OtlpHttpHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  encoding: OtlpEncoding,
+  slot: Slot,
+  charged: { bytes: number },
+): Promise<void> {
+  const read = { maxBytes: options.maxBodyBytes, timeoutMs: options.receiveTimeoutMs, memory: options.memory, charged };
+  const body = await readBody(req, read).catch((err: unknown) => err as Error);
+  if (body instanceof BodyError) {
+    options.guard.countRefused(BODY_REFUSAL_REASON[body.problem]);
+    return refuseBody(res, encoding, body);
+  }
   if (body instanceof Error) throw body;
   try {
-    const bytes = declared === 'json' ? otlpJsonToProtobuf(body) : body;
-    await options.next.consumeTraces({ bytes, spanCount: 0 });
+    await options.guard.run(async () => {
+      const bytes = encoding === 'json' ? await options.json.convert(body) : body;
+      await options.next.consumeTraces({ bytes, spanCount: 0 });
+    }, slot);
   } catch (err) {
-    const error = toPipelineError(err);
-    // Refusals are expected under load (debug, once per request); anything else deserves attention.
-    if (error.code === 'internal') options.logger.error({ err: error }, 'next stage failed on a request');
-    else options.logger.debug({ code: error.code, reason: error.message }, 'request refused');
-    return replyFailure(res, declared, toHttpRefusal(error));
+    return refuse(options, res, encoding, toPipelineError(err));
   }
-  replySuccess(res, declared);
+  replySuccess(res, encoding);
 }
+
+function refuse(options: OtlpHttpHandlerOptions, res: ServerResponse, encoding: OtlpEncoding, error: PipelineError): void {
+  // Refusals are expected under load (debug, once per request); anything else deserves attention.
+  if (error.code === 'internal') options.logger.error({ err: error }, 'next stage failed on a request');
+  else options.logger.debug({ code: error.code, reason: error.message }, 'request refused');
+  replyFailure(res, encoding, toHttpRefusal(error));
+}
+
+/** The `reason` a body problem is counted under in the refused-requests metric. */
+const BODY_REFUSAL_REASON: Readonly<Record<BodyError['problem'], string>> = Object.freeze({
+  too_large: 'too_large',
+  bad_encoding: 'invalid_argument',
+  unsupported_encoding: 'invalid_argument',
+  receive_timeout: 'receive_timeout',
+  memory_limit: 'memory_limit',
+  aborted: 'aborted',
+});
 
 function refuseBody(res: ServerResponse, encoding: OtlpEncoding, error: BodyError): void {
   switch (error.problem) {
@@ -94,7 +147,20 @@ function refuseBody(res: ServerResponse, encoding: OtlpEncoding, error: BodyErro
       return replyFailure(res, encoding, { status: 415, rpcCode: grpc.status.INVALID_ARGUMENT, message: error.message });
     case 'bad_encoding':
       return replyFailure(res, encoding, { status: 400, rpcCode: grpc.status.INVALID_ARGUMENT, message: error.message });
+    case 'receive_timeout':
+      // The rest of the body is not waited for: answer, then close the connection.
+      closeAfterAnswer(res);
+      return replyFailure(res, encoding, { status: 408, rpcCode: grpc.status.DEADLINE_EXCEEDED, message: error.message });
+    case 'memory_limit':
+      closeAfterAnswer(res);
+      return replyFailure(res, encoding, toHttpRefusal(error.refusal!));
     case 'aborted':
       res.destroy(); // the client is gone: nobody to answer
   }
+}
+
+// The body was not read to its end: answer, then drop the connection rather than read the rest.
+function closeAfterAnswer(res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  res.once('finish', () => res.socket?.destroy());
 }

@@ -6,10 +6,10 @@
  */
 export { ENV_VARS } from '../../../src/config/env';
 
-/** ENRICHER_OTLP_GRPC_ADDRESS when unset. */
-export const DEFAULT_OTLP_GRPC_ADDRESS = '0.0.0.0:4317';
-/** ENRICHER_OTLP_HTTP_ADDRESS when unset. */
-export const DEFAULT_OTLP_HTTP_ADDRESS = '0.0.0.0:4318';
+/** ENRICHER_OTLP_GRPC_ADDRESS when unset (loopback, as the Collector: containers must override it). */
+export const DEFAULT_OTLP_GRPC_ADDRESS = '127.0.0.1:4317';
+/** ENRICHER_OTLP_HTTP_ADDRESS when unset (loopback: containers must override it). */
+export const DEFAULT_OTLP_HTTP_ADDRESS = '127.0.0.1:4318';
 /** ENRICHER_ADMIN_ADDRESS when unset (loopback: containers must override it). */
 export const DEFAULT_ADMIN_ADDRESS = '127.0.0.1:8081';
 /** Liveness route on the admin address. */

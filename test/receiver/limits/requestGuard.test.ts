@@ -108,6 +108,21 @@ describe('RequestGuard', () => {
     processing.resolve();
   });
 
+  it('admits ahead of the work (a body still to be read) under the same cap, and runs the work in that slot without counting it twice', async () => {
+    const guard = new RequestGuard({ maxConcurrentRequests: 1 });
+    const slot = guard.admit();
+    assert.equal(guard.stats().inFlight, 1);
+    assert.throws(() => guard.admit(), (err: PipelineError) => err.code === 'resource_exhausted' && /too many concurrent requests/.test(err.message));
+    await guard.run(async () => assert.equal(guard.stats().inFlight, 1), slot);
+    slot.release(); // idempotent: run released it already
+    assert.deepEqual(guard.stats(), { inFlight: 0, accepted: 1, refused: { concurrency_limit: 1 } });
+
+    const abandoned = guard.admit(); // e.g. the body never arrived
+    guard.countRefused('receive_timeout');
+    abandoned.release();
+    assert.deepEqual(guard.stats(), { inFlight: 0, accepted: 1, refused: { concurrency_limit: 1, receive_timeout: 1 } });
+  });
+
   it('rejects bad options', () => {
     assert.throws(() => new RequestGuard({ maxConcurrentRequests: -1 }), /maxConcurrentRequests/);
     assert.throws(() => new RequestGuard({ requestTimeoutMs: 1.5 }), /requestTimeoutMs/);

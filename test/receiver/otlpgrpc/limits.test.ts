@@ -3,10 +3,13 @@
  * memory admission, processing deadline, connection settings.
  */
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
+import net from 'node:net';
 import { afterEach, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { PipelineError } from '../../../src/errors';
 import type { TraceBatch, TracesConsumer } from '../../../src/pipeline/consumer';
+import { TRACE_EXPORT_PATH } from '../../../src/otlp/protos';
 import { MemoryLimiter } from '../../../src/receiver/limits/index';
 import { OtlpGrpcReceiver, STATUS_DETAILS_KEY, decodeRetryDelayMs } from '../../../src/receiver/otlpgrpc/index';
 import { grpcServerOptions } from '../../../src/receiver/otlpgrpc/limits';
@@ -99,6 +102,45 @@ describe('OtlpGrpcReceiver limits', () => {
     memory.check();
     assert.equal((await client.export(request())).code, grpc.status.OK);
     assert.deepEqual(receiver.stats().refused, { memory_limit: 1 });
+  });
+
+  it('while the memory limiter refuses, answers a request as it opens, before a byte of its message is sent', async () => {
+    const memory = new MemoryLimiter({ limitBytes: 100 * 2 ** 20, readMemory: () => 90 * 2 ** 20, retryAfterMs: 2_000, logger: silentLogger() });
+    memory.check();
+    const { receiver } = await start(heldStage(), { guard: { admissions: [memory] } });
+    const session = http2.connect(`http://127.0.0.1:${receiver.port}`);
+    cleanups.push(() => session.destroy());
+    const stream = session.request({ ':method': 'POST', ':path': TRACE_EXPORT_PATH, 'content-type': 'application/grpc', te: 'trailers' });
+    stream.on('error', () => undefined);
+    const headers = await new Promise<http2.IncomingHttpHeaders>((resolve) => stream.once('response', resolve));
+    assert.equal(headers['grpc-status'], String(grpc.status.UNAVAILABLE));
+    assert.match(String(headers['grpc-message']), /memory limit reached/);
+    assert.equal(decodeRetryDelayMs(Buffer.from(String(headers[STATUS_DETAILS_KEY]), 'base64')), 2_000);
+    await new Promise((resolve) => stream.once('close', resolve));
+    assert.deepEqual(receiver.stats().refused, { memory_limit: 1 });
+  });
+
+  it('closes connections without traffic after idleTimeoutMs (silent TCP, idle HTTP/2), never one in use', async () => {
+    const { receiver, client } = await start(heldStage(), { idleTimeoutMs: 600 });
+    const silent = net.connect(receiver.port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    const idle = http2.connect(`http://127.0.0.1:${receiver.port}`);
+    idle.on('error', () => undefined);
+    cleanups.push(() => {
+      silent.destroy();
+      idle.destroy();
+    });
+    const started = Date.now();
+    const silentClosed = new Promise((resolve) => silent.once('close', resolve).resume());
+    const idleClosed = new Promise((resolve) => idle.once('close', resolve));
+    // Meanwhile a client in use sends every 200 ms, for twice the idle timeout, on one connection.
+    for (let i = 0; i < 6; i++) {
+      await client.export(request(), { timeoutMs: 300 }); // held by the stage: the client's deadline ends each call
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await Promise.all([silentClosed, idleClosed]);
+    assert.ok(Date.now() - started >= 500);
+    assert.equal(receiver.connectionStats().idleClosed, 2, 'the silent and the idle connection; not the one in use');
   });
 
   it('answers DEADLINE_EXCEEDED to a request still being processed at requestTimeoutMs', async () => {
