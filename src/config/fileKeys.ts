@@ -53,6 +53,7 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'receivers.otlp.grpc.keepalive.max_connection_age_grace_ms', env: 'ENRICHER_OTLP_GRPC_MAX_CONNECTION_AGE_GRACE_MS', kind: 'integer' },
   { path: 'receivers.otlp.http.address', env: 'ENRICHER_OTLP_HTTP_ADDRESS', kind: 'string' },
   { path: 'receivers.otlp.http.max_body_size_mib', env: 'ENRICHER_OTLP_HTTP_MAX_BODY_MIB', kind: 'integer' },
+  { path: 'receivers.otlp.http.json_max_elements', env: 'ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS', kind: 'integer' },
   { path: 'receivers.otlp.http.cors.allowed_origins', env: 'ENRICHER_OTLP_HTTP_CORS_ALLOWED_ORIGINS', kind: 'list' },
   { path: 'receivers.otlp.tls.cert_file', env: 'ENRICHER_TLS_CERT_FILE', kind: 'string' },
   { path: 'receivers.otlp.tls.key_file', env: 'ENRICHER_TLS_KEY_FILE', kind: 'string' },
@@ -61,7 +62,6 @@ export const FILE_KEYS: readonly FileKey[] = Object.freeze([
   { path: 'receivers.otlp.receive_timeout_ms', env: 'ENRICHER_OTLP_RECEIVE_TIMEOUT_MS', kind: 'integer' },
   { path: 'receivers.otlp.max_connections', env: 'ENRICHER_OTLP_MAX_CONNECTIONS', kind: 'integer' },
   { path: 'receivers.otlp.idle_timeout_ms', env: 'ENRICHER_OTLP_IDLE_TIMEOUT_MS', kind: 'integer' },
-  { path: 'receivers.otlp.http.json_max_elements', env: 'ENRICHER_OTLP_HTTP_JSON_MAX_ELEMENTS', kind: 'integer' },
 
   { path: 'memory_limiter.limit_mib', env: 'ENRICHER_MEMORY_LIMIT_MIB', kind: 'integer' },
   { path: 'memory_limiter.spike_limit_mib', env: 'ENRICHER_MEMORY_SPIKE_MIB', kind: 'integer' },
