@@ -51,7 +51,8 @@ export async function fleetSection(ctx: BenchContext): Promise<SectionOutcome> {
         const requests = chunks(ids, IDS_PER_REQUEST).map((userIds, i) =>
           encodeRequest(makeRequest({ spans: 512, withUserIdRatio: 0.5, userIds, resources: 4, scopesPerResource: 2, attributesPerSpan: 8, seed: 0xf1ee + i })),
         );
-        const env: Record<string, string> = mode === 'shared' ? { ENRICHER_REDIS_URL: redis.url } : {};
+        // Warm-up off: the section measures what unseen users cost at cold start (warm-up would load them first).
+        const env: Record<string, string> = mode === 'shared' ? { ENRICHER_REDIS_URL: redis.url, ENRICHER_WARMUP: 'off' } : { ENRICHER_WARMUP: 'off' };
         const subjects = await startMany(ctx, sim, processes, port, `${mode}-${processes}`, env);
         if (!subjects) {
           ok = false;
