@@ -3,7 +3,7 @@ import type { QueuedExporter } from '../exporter/index';
 import type { EnrichmentProcessor } from '../processor/enrich/index';
 import type { MemoryLimiter } from '../receiver/limits/index';
 import { type ReceiverSource, declareServiceMetrics } from '../telemetry/metrics';
-import { UNRESOLVED_REASONS, type UnresolvedReason } from '../telemetry/metricsHold';
+import { UNRESOLVED_CAUSES, type UnresolvedCause } from '../processor/enrich/stats';
 import type { Histogram } from '../telemetry/metricsHistogram';
 import type { RequestRateLimiter } from '../directory/index';
 import type { MetricsRegistry } from '../telemetry/metricsRegistry';
@@ -58,8 +58,8 @@ export function buildMetrics(parts: MetricsParts): MetricsRegistry {
     hold: {
       heldTotal: () => processors.reduce((n, p) => n + p.stats.held, 0),
       unresolved: () => {
-        const sum = Object.fromEntries(UNRESOLVED_REASONS.map((r) => [r, 0])) as Record<UnresolvedReason, number>;
-        for (const { stats } of processors) for (const reason of UNRESOLVED_REASONS) sum[reason] += stats.unresolved[reason];
+        const sum = Object.fromEntries(UNRESOLVED_CAUSES.map((cause) => [cause, 0])) as Record<UnresolvedCause, number>;
+        for (const { stats } of processors) for (const cause of UNRESOLVED_CAUSES) sum[cause] += stats.unresolved[cause];
         return sum;
       },
       queue: () => exporter.stats(),

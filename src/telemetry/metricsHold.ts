@@ -6,15 +6,13 @@
 import type { HistogramSnapshot } from './metricsHistogram';
 import { type MetricsRegistry, sample } from './metricsRegistry';
 
-/** Why spans left with `genesys.user.lookup=failed` (EnrichmentStats.unresolved). */
-export const UNRESOLVED_REASONS = ['budget_expired', 'hold_expired', 'overflow', 'breaker_open', 'shutdown'] as const;
-export type UnresolvedReason = (typeof UNRESOLVED_REASONS)[number];
+import { UNRESOLVED_CAUSES, type UnresolvedCause } from '../processor/enrich/stats';
 
 export interface HoldSource {
   /** Batches handed on held, summed over the processors. */
   heldTotal(): number;
   /** Failed spans by reason, summed over the processors. */
-  unresolved(): Readonly<Record<UnresolvedReason, number>>;
+  unresolved(): Readonly<Record<UnresolvedCause, number>>;
   /** The sending queue's hold now (gauges) and its overflows (counter). */
   queue(): { readonly heldBatches: number; readonly heldSpans: number; readonly heldBytes: number; readonly holdOverflows: number };
   /** How long held batches were held, seconds. */
@@ -37,7 +35,7 @@ export function declareHoldMetrics(registry: MetricsRegistry, source: HoldSource
       type: 'counter',
       collect: () => {
         const counts = source.unresolved();
-        return UNRESOLVED_REASONS.map((reason) => sample(counts[reason], { reason }));
+        return UNRESOLVED_CAUSES.map((reason) => sample(counts[reason], { reason }));
       },
     })
     .add({ name: 'enricher_genesys_budget_granted_total', help: 'Genesys requests let through by the process budget (ENRICHER_GENESYS_MAX_RPM): look-ups, warm-up and deactivation.', type: 'counter', collect: () => [sample(source.budget().granted)] })

@@ -1,14 +1,4 @@
-export { sleep } from '../../util/sleep';
-
-/** Settles like `promise`, or resolves with `onAbort()` once `signal` aborts, whichever comes first. */
-export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => T): Promise<T> {
-  if (signal.aborted) return Promise.resolve(onAbort());
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => resolve(onAbort());
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
-}
+export { sleep, untilAborted } from '../../util/abortable';
 
 /** Resolves true if `promise` settles within `ms`, false otherwise; never rejects. */
 export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

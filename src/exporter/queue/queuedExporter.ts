@@ -262,8 +262,7 @@ export class QueuedExporter implements TracesConsumer, Lifecycle {
       this.hold.delete(entry);
       entry.batch.pending?.abandon();
       this.budget.release(spansOf(entry.batch), entry.batch.bytes.length);
-      this.abandoned.batches++;
-      this.abandoned.spans += spansOf(entry.batch);
+      this.abandon(entry); // durable: left on disk, reported
     }
   }
 

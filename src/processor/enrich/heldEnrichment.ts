@@ -1,17 +1,11 @@
 import type { Resolution } from '../../directory/types';
 import type { HoldRelease, PendingEnrichment, TraceBatch } from '../../pipeline/consumer';
 import { withinBudget } from './waitFor';
-import { sleep } from '../../util/sleep';
+import type { UnresolvedCause } from './stats';
+import { sleep, untilAborted } from '../../util/abortable';
 
 /** Why a held batch stopped waiting by itself. */
 export type HoldEnd = 'resolved' | 'hold_expired' | 'breaker_open';
-
-/**
- * Why spans left unresolved (`genesys.user.lookup=failed`): the look-up budget
- * ran out and holding is off, the hold ran out, the hold overflowed, the
- * circuit breaker was open, or the service stopped.
- */
-export type UnresolvedCause = 'budget_expired' | Exclude<HoldEnd, 'resolved'> | Exclude<HoldRelease, 'settled'>;
 
 /** What a held batch needs from the processor that made it. */
 export interface HoldContext {
@@ -84,8 +78,14 @@ export class HeldEnrichment implements PendingEnrichment {
     if (this.#finished) throw new Error('HeldEnrichment: finish called twice');
     this.#finished = true;
     this.#stop.abort();
-    const cause: UnresolvedCause | undefined = this.#missing.size === 0 ? undefined : why === 'settled' ? this.#end === 'resolved' ? undefined : this.#end ?? 'hold_expired' : why;
-    return this.#context.complete(this.#bytes, this.#answers, cause, this.#context.now() - this.#heldAt);
+    return this.#context.complete(this.#bytes, this.#answers, this.#causeOfMissing(why), this.#context.now() - this.#heldAt);
+  }
+
+  /** Why the spans still missing leave unresolved: what ended the hold early, or how the wait ended. */
+  #causeOfMissing(why: HoldRelease): UnresolvedCause | undefined {
+    if (this.#missing.size === 0) return undefined;
+    if (why !== 'settled') return why;
+    return this.#end === 'resolved' ? undefined : (this.#end ?? 'hold_expired');
   }
 
   /** Stops looking up without producing a batch (the batch stays owed elsewhere, e.g. on disk). */
@@ -99,7 +99,8 @@ export class HeldEnrichment implements PendingEnrichment {
     for (let retry = 0; ; retry++) {
       const remaining = this.#deadline - this.#context.now();
       if (remaining <= 0) return 'hold_expired';
-      const answered = await this.#race(withinBudget(lookups, remaining));
+      // Never rejects: the directory's resolve does not, and finish() stopping the wait answers undefined.
+      const answered = await untilAborted(withinBudget(lookups, remaining), this.#stop.signal, () => undefined);
       if (this.#stop.signal.aborted) return 'hold_expired';
       const failed = answered ? this.#record(answered) : 0;
       if (this.#missing.size === 0) return 'resolved';
@@ -143,15 +144,5 @@ export class HeldEnrichment implements PendingEnrichment {
       this.#missing.delete(value);
     }
     return failed;
-  }
-
-  #race<T>(work: Promise<T>): Promise<T | undefined> {
-    const signal = this.#stop.signal;
-    if (signal.aborted) return Promise.resolve(undefined);
-    return new Promise<T | undefined>((resolve) => {
-      const onStop = () => resolve(undefined);
-      signal.addEventListener('abort', onStop, { once: true });
-      work.then(resolve, () => resolve(undefined)).finally(() => signal.removeEventListener('abort', onStop));
-    });
   }
 }

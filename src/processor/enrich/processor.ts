@@ -6,7 +6,8 @@ import type { EnrichmentSite, ScannedBatch, StringAttribute, TraceCodec } from '
 import { AttributeEncoder } from './attributes';
 import { EnrichmentStats } from './stats';
 import { withinBudget } from './waitFor';
-import { HeldEnrichment, type HoldContext, type UnresolvedCause } from './heldEnrichment';
+import { HeldEnrichment, type HoldContext } from './heldEnrichment';
+import type { UnresolvedCause } from './stats';
 import { UnresolvedLog } from './unresolvedLog';
 import type { Resolution } from '../../directory/types';
 import type { Observer } from '../../telemetry/metricsHistogram';

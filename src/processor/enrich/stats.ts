@@ -1,4 +1,11 @@
-import type { UnresolvedCause } from './heldEnrichment';
+/**
+ * Why spans left unresolved (`genesys.user.lookup=failed`): the look-up budget
+ * ran out and holding is off, the hold ran out, the hold overflowed, the
+ * circuit breaker was open, or the service stopped. The `reason` label of
+ * `enricher_unresolved_spans_total`.
+ */
+export const UNRESOLVED_CAUSES = ['budget_expired', 'hold_expired', 'overflow', 'breaker_open', 'shutdown'] as const;
+export type UnresolvedCause = (typeof UNRESOLVED_CAUSES)[number];
 
 /** Counters of the enrichment stage, read by the metrics endpoint. */
 export class EnrichmentStats {
@@ -17,7 +24,7 @@ export class EnrichmentStats {
   /** Batches handed on held (pending) because look-ups were still unanswered after the budget. */
   held = 0;
   /** Sites marked failed, by why they left unresolved. */
-  readonly unresolved: Record<UnresolvedCause, number> = { budget_expired: 0, hold_expired: 0, overflow: 0, breaker_open: 0, shutdown: 0 };
+  readonly unresolved = Object.fromEntries(UNRESOLVED_CAUSES.map((cause) => [cause, 0])) as Record<UnresolvedCause, number>;
 
   countUnresolved(cause: UnresolvedCause, sites: number): void {
     this.unresolved[cause] += sites;

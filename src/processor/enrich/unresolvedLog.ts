@@ -1,5 +1,5 @@
 import type { Logger } from '../../telemetry/logger';
-import type { UnresolvedCause } from './heldEnrichment';
+import type { UnresolvedCause } from './stats';
 
 /** At most one line per this many ms; the counts in between are summed into the next. */
 const INTERVAL_MS = 10_000;
