@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import path from 'node:path';
 import type { RunningSimulator } from '../../src/simulator/types';
-import { encodeRequest, makeRequest, mulberry32, randomUserId } from '../../test/helpers/otlpFixtures';
+import { encodeRequest, makeRequest } from '../../test/helpers/otlpFixtures';
+import { addUsers } from '../../test/helpers/simulatorUsers';
 import { Child } from '../child';
 import { enricherVariant, statusOf } from '../enricherVariant';
 import { DRIVER_CORE, pinned } from '../pinning';
@@ -37,7 +38,7 @@ export async function coldStartSection(ctx: BenchContext): Promise<SectionOutcom
     return { ok: true };
   }
   const n = ctx.options.quick ? 300 : 1000;
-  const ids = addUsers(sim, n);
+  const ids = addBenchUsers(sim, n);
   const requests = chunks(ids, IDS_PER_REQUEST).map((userIds, i) =>
     encodeRequest(makeRequest({ spans: 512, withUserIdRatio: 0.5, userIds, resources: 4, scopesPerResource: 2, attributesPerSpan: 8, seed: 0xc01d + i })),
   );
@@ -95,15 +96,11 @@ async function withEnricher<T>(ctx: BenchContext, label: string, env: Record<str
   }
 }
 
+const BENCH_STATES = ['active', 'active', 'active', 'active', 'active', 'active', 'inactive', 'inactive', 'deleted'] as const;
+
 /** Adds `n` users to the simulator's org (mostly active, some inactive and deleted); returns their ids. */
-export function addUsers(sim: RunningSimulator, n: number, seed = 0xc01d5 + n): string[] {
-  const rng = mulberry32(seed);
-  const states = ['active', 'active', 'active', 'active', 'active', 'active', 'inactive', 'inactive', 'deleted'] as const;
-  return Array.from({ length: n }, (_, i) => {
-    const id = randomUserId(rng);
-    sim.putUser({ id, name: `Bench Agent ${i}`, username: `bench.agent.${i}@example.com`, email: `bench.agent.${i}@example.com`, state: states[i % states.length]!, division: { id: 'bench-division', name: 'Bench' } });
-    return id;
-  });
+export function addBenchUsers(sim: RunningSimulator, n: number, seed = 0xc01d5 + n): string[] {
+  return addUsers(sim, n, { seed, label: 'Bench Agent', stateOf: (i) => BENCH_STATES[i % BENCH_STATES.length]! });
 }
 
 export function chunks<T>(list: readonly T[], size: number): T[][] {

@@ -8,7 +8,7 @@ import { exportRaw } from '../rawTraceService';
 import { targetLine } from '../report';
 import type { SinkReady } from '../sink';
 import { cleanEnv, type Subject } from '../subject';
-import { addUsers, chunks, IDS_PER_REQUEST, sendAll, settledCalls } from './coldStart';
+import { addBenchUsers, chunks, IDS_PER_REQUEST, sendAll, settledCalls } from './coldStart';
 import { header, type BenchContext, type SectionOutcome } from './context';
 import * as grpc from '@grpc/grpc-js';
 
@@ -47,7 +47,7 @@ export async function fleetSection(ctx: BenchContext): Promise<SectionOutcome> {
       const calls: Record<'own' | 'shared', number | undefined> = { own: undefined, shared: undefined };
       for (const mode of ['own', 'shared'] as const) {
         await redis.command('FLUSHALL');
-        const ids = addUsers(sim, n, 0xf1ee7 + processes * 10 + (mode === 'shared' ? 1 : 0));
+        const ids = addBenchUsers(sim, n, 0xf1ee7 + processes * 10 + (mode === 'shared' ? 1 : 0));
         const requests = chunks(ids, IDS_PER_REQUEST).map((userIds, i) =>
           encodeRequest(makeRequest({ spans: 512, withUserIdRatio: 0.5, userIds, resources: 4, scopesPerResource: 2, attributesPerSpan: 8, seed: 0xf1ee + i })),
         );

@@ -2,7 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import path from 'node:path';
 import type { RunningSimulator } from '../../src/simulator/types';
 import { GrpcSink } from '../../test/helpers/grpcSink';
-import { encodeRequest, makeRequest, mulberry32, randomUserId } from '../../test/helpers/otlpFixtures';
+import { encodeRequest, makeRequest } from '../../test/helpers/otlpFixtures';
+import { addUsers } from '../../test/helpers/simulatorUsers';
 import { enricherVariant, statusOf } from '../enricherVariant';
 import { exportRaw, MAX_MESSAGE_BYTES } from '../rawTraceService';
 import { format, table } from '../report';
@@ -79,7 +80,7 @@ export async function holdSection(ctx: BenchContext): Promise<SectionOutcome> {
 }
 
 async function measure(ctx: BenchContext, sim: RunningSimulator, label: string, env: Record<string, string>, rounds: number, seed: number): Promise<HoldRun | undefined> {
-  const users = addUsers(sim, rounds * USERS_PER_ROUND, seed);
+  const users = addUsers(sim, rounds * USERS_PER_ROUND, { seed, label: `Hold Agent ${seed}` });
   const sink = await GrpcSink.start();
   let subject: Subject | undefined;
   try {
@@ -134,14 +135,4 @@ async function measure(ctx: BenchContext, sim: RunningSimulator, label: string, 
     await subject?.child?.stop();
     await sink.close();
   }
-}
-
-/** Adds `n` active users to the simulator's org; returns their ids. */
-function addUsers(sim: RunningSimulator, n: number, seed: number): string[] {
-  const rng = mulberry32(seed);
-  return Array.from({ length: n }, (_, i) => {
-    const id = randomUserId(rng);
-    sim.putUser({ id, name: `Hold Agent ${seed}-${i}`, username: `hold.${seed}.${i}@example.com`, email: `hold.${seed}.${i}@example.com`, state: 'active', division: { id: 'bench-division', name: 'Bench' } });
-    return id;
-  });
 }

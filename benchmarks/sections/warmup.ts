@@ -1,7 +1,6 @@
 import path from 'node:path';
-import type { RunningSimulator } from '../../src/simulator/types';
 import { GrpcSink } from '../../test/helpers/grpcSink';
-import { mulberry32, randomUserId } from '../../test/helpers/otlpFixtures';
+import { addUsers } from '../../test/helpers/simulatorUsers';
 import { enricherVariant, statusOf } from '../enricherVariant';
 import { format } from '../report';
 import { header, type BenchContext, type SectionOutcome } from './context';
@@ -26,7 +25,7 @@ export async function warmupSection(ctx: BenchContext): Promise<SectionOutcome> 
   header(`7. Warm-up cost: ENRICHER_WARMUP=on with an org of ${orgSize} users (plus the demo org and earlier sections' users), Genesys at ${LATENCY_MS} ms per call`, [
     'calls and time from start until /readyz says ready (the first load done); pages of 500 users (GET /api/v2/users/query)',
   ]);
-  addUsers(sim, orgSize);
+  addUsers(sim, orgSize, { seed: 0x3a7d + orgSize, label: 'Org Agent', stateOf: (i) => (i % 10 === 9 ? 'inactive' : 'active') });
   const sink = await GrpcSink.start();
   try {
     sim.resetStats();
@@ -54,12 +53,5 @@ export async function warmupSection(ctx: BenchContext): Promise<SectionOutcome> 
   } finally {
     sim.faults.latencyMs = 0;
     await sink.close();
-  }
-}
-
-function addUsers(sim: RunningSimulator, n: number): void {
-  const rng = mulberry32(0x3a7d + n);
-  for (let i = 0; i < n; i++) {
-    sim.putUser({ id: randomUserId(rng), name: `Org Agent ${i}`, username: `org.agent.${i}@example.com`, email: `org.agent.${i}@example.com`, state: i % 10 === 9 ? 'inactive' : 'active', division: { id: 'bench-division', name: 'Bench' } });
   }
 }

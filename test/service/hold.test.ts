@@ -9,19 +9,14 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { type Harness, startHarness } from '../helpers/enricherHarness';
 import { mulberry32, randomUserId } from '../helpers/otlpFixtures';
-import type { Simulator } from '../../src/simulator/index';
+import { addUsers as addSimUsers } from '../helpers/simulatorUsers';
 import { adminGet, parseExposition } from '../telemetry/support/exposition';
 
 const SPANS_PER_USER = 6;
 
-/** Adds `n` active users to the simulator's org; returns their ids. */
-function addUsers(sim: Simulator, n: number, seed: number): string[] {
-  const rng = mulberry32(seed);
-  return Array.from({ length: n }, (_, i) => {
-    const id = randomUserId(rng);
-    sim.putUser({ id, name: `Held Agent ${seed}-${i}`, username: `held.${seed}.${i}@example.com`, email: `held.${seed}.${i}@example.com`, state: i % 5 === 4 ? 'inactive' : 'active', division: { id: 'held-division', name: 'Held' } });
-    return id;
-  });
+/** Adds `n` users to the simulator's org (every fifth inactive); returns their ids. */
+function addUsers(sim: Harness['sim'], n: number, seed: number): string[] {
+  return addSimUsers(sim, n, { seed, label: `Held Agent ${seed}`, stateOf: (i) => (i % 5 === 4 ? 'inactive' : 'active') });
 }
 
 /** Ends SPANS_PER_USER spans per id, flushes, and returns how long the client's export call took, ms. */
